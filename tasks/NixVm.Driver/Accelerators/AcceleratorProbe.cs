@@ -1,0 +1,97 @@
+using System.Text.Json;
+using NixVm.Driver.Processes;
+
+namespace NixVm.Driver.Accelerators;
+
+/// <summary>The accelerator chosen for a run, and why.</summary>
+public sealed record AcceleratorVerdict(string Accelerator, string Reason);
+
+/// <summary>
+/// Resolves <see cref="AcceleratorMode.Auto"/>. A readable <c>/dev/kvm</c> is not enough: some hosts
+/// (nested PVM, like our CI) expose one on which a stock kernel hangs. So we boot the real guest
+/// kernel under KVM with <c>nixvm.probe</c> on its command line (the init prints
+/// <see cref="ProbeMarker"/> and powers off) and cache the verdict per host kernel, QEMU and guest kernel.
+/// </summary>
+public sealed class AcceleratorProbe(string cacheDirectory, string kvmDevice = "/dev/kvm")
+{
+    public const string ProbeMarker = "NIXVM-PROBE-OK";
+    public static readonly TimeSpan ProbeTimeout = TimeSpan.FromSeconds(15);
+
+    public async Task<AcceleratorVerdict> ResolveAsync(AcceleratorMode mode, string kernel, string initrd, CancellationToken ct)
+    {
+        switch (mode)
+        {
+            case AcceleratorMode.Tcg:
+                return new("tcg", "asked for TCG");
+            case AcceleratorMode.Kvm:
+                return KvmUsable(out var why) ? new("kvm", "asked for KVM") : throw new InvalidOperationException($"KVM was asked for but {why}");
+        }
+        if (!KvmUsable(out var reason)) return new("tcg", reason);
+        var key = CacheKey(kernel);
+        var cacheFile = Path.Combine(cacheDirectory, "accelerator-probe.json");
+        var cache = ReadCache(cacheFile);
+        if (cache.TryGetValue(key, out var cached)) return cached with { Reason = cached.Reason + " (cached)" };
+        var verdict = await ProbeAsync(kernel, initrd, ct);
+        cache[key] = verdict;
+        Directory.CreateDirectory(cacheDirectory);
+        await File.WriteAllTextAsync(cacheFile, JsonSerializer.Serialize(cache), ct);
+        return verdict;
+    }
+
+    bool KvmUsable(out string reason)
+    {
+        if (!File.Exists(kvmDevice)) { reason = $"{kvmDevice} does not exist"; return false; }
+        try
+        {
+            using var _ = new FileStream(kvmDevice, FileMode.Open, FileAccess.ReadWrite);
+            reason = "";
+            return true;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            reason = $"{kvmDevice} cannot be opened ({e.Message}); add yourself to the kvm group";
+            return false;
+        }
+    }
+
+    /// <summary>What the verdict depends on: the host kernel, the QEMU binary and the guest kernel.</summary>
+    internal static string CacheKey(string guestKernel)
+    {
+        var hostKernel = File.Exists("/proc/sys/kernel/osrelease") ? File.ReadAllText("/proc/sys/kernel/osrelease").Trim() : "unknown";
+        var qemu = HostTools.Find("qemu-system-x86_64", HostTools.BootstrapHint);
+        var qemuStamp = File.GetLastWriteTimeUtc(qemu).Ticks;
+        return $"{hostKernel}|{qemu}@{qemuStamp}|{guestKernel}";
+    }
+
+    internal static Dictionary<string, AcceleratorVerdict> ReadCache(string file)
+    {
+        try { return JsonSerializer.Deserialize<Dictionary<string, AcceleratorVerdict>>(File.ReadAllText(file)) ?? new(); }
+        catch (Exception e) when (e is IOException or JsonException or UnauthorizedAccessException) { return new(); }
+    }
+
+    static async Task<AcceleratorVerdict> ProbeAsync(string kernel, string initrd, CancellationToken ct)
+    {
+        var qemu = HostTools.Find("qemu-system-x86_64", HostTools.BootstrapHint);
+        await using var vm = await ChildProcess.StartAsync(qemu,
+        [
+            "-machine", "q35,accel=kvm", "-m", "256", "-nodefaults", "-no-user-config", "-nographic", "-vga", "none",
+            "-serial", "stdio", "-no-reboot", "-kernel", kernel, "-initrd", initrd,
+            "-append", "console=ttyS0 panic=-1 quiet nixvm.probe",
+        ]);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        timeout.CancelAfter(ProbeTimeout);
+        var stderr = vm.StandardError.ReadToEndAsync(timeout.Token);
+        try
+        {
+            while (await vm.StandardOutput.ReadLineAsync(timeout.Token) is { } line)
+                if (line.Contains(ProbeMarker, StringComparison.Ordinal))
+                    return new("kvm", "a test guest booted under KVM");
+            var err = (await stderr).Trim();
+            return new("tcg", $"QEMU could not boot a guest under KVM{(err.Length > 0 ? ": " + err : "")}");
+        }
+        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+        {
+            return new("tcg", $"a test guest did not boot under KVM within {ProbeTimeout.TotalSeconds:0} s (this host's /dev/kvm cannot run a stock kernel)");
+        }
+    }
+}

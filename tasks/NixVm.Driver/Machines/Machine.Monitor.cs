@@ -1,0 +1,46 @@
+namespace NixVm.Driver.Machines;
+
+public sealed partial class Machine
+{
+    /// <summary>Sends a command to QEMU's human monitor (HMP) and returns its reply.</summary>
+    public async Task<string> SendMonitorCommandAsync(string command, CancellationToken ct = default)
+    {
+        if (monitor is null) throw new InvalidOperationException($"machine '{Name}' is not running");
+        context.Log.Machine(Name, $"monitor: {command}");
+        return await monitor.SendAsync(command, ct);
+    }
+
+    /// <summary>Writes to the guest's serial console (QEMU's stdin).</summary>
+    public async Task SendConsoleAsync(string text, CancellationToken ct = default)
+    {
+        if (process is null) throw new InvalidOperationException($"machine '{Name}' is not running");
+        await process.StandardInput.WriteAsync(text.AsMemory(), ct);
+        await process.StandardInput.FlushAsync(ct);
+    }
+
+    /// <summary>Cuts the machine's link on a VLAN (default: its first), like pulling the cable; other VLANs and eth0 stay up.</summary>
+    public Task BlockAsync(int? vlan = null, CancellationToken ct = default) => SetLinkAsync(vlan, up: false, ct);
+
+    /// <summary>Restores a link cut with <see cref="BlockAsync"/>.</summary>
+    public Task UnblockAsync(int? vlan = null, CancellationToken ct = default) => SetLinkAsync(vlan, up: true, ct);
+
+    async Task SetLinkAsync(int? vlan, bool up, CancellationToken ct)
+    {
+        if (qmp is null) throw new InvalidOperationException($"machine '{Name}' is not running");
+        var nic = vlan is { } v
+            ? Manifest.Interfaces.FirstOrDefault(i => i.Vlan == v) ?? throw new ArgumentException($"machine '{Name}' is not on VLAN {v}", nameof(vlan))
+            : Manifest.Interfaces.FirstOrDefault() ?? throw new InvalidOperationException($"machine '{Name}' is on no VLAN");
+        context.Log.Machine(Name, $"{(up ? "unblocking" : "blocking")} VLAN {nic.Vlan} ({nic.Name})");
+        await qmp.ExecuteAsync("set_link", new { name = nic.Netdev, up }, ct);
+    }
+
+    /// <summary>Forwards 127.0.0.1:<paramref name="hostPort"/> (0 = any free port) to a guest TCP port; returns the host port.</summary>
+    public async Task<int> ForwardPortAsync(int guestPort, int hostPort = 0, CancellationToken ct = default)
+    {
+        if (hostPort == 0) hostPort = FreeTcpPort();
+        var reply = await SendMonitorCommandAsync($"hostfwd_add user.0 tcp:127.0.0.1:{hostPort}-:{guestPort}", ct);
+        if (reply.Length > 0) throw new InvalidOperationException($"machine '{Name}': cannot forward 127.0.0.1:{hostPort} to guest port {guestPort}: {reply}");
+        forwardedPorts[guestPort] = hostPort;
+        return hostPort;
+    }
+}

@@ -1,0 +1,43 @@
+namespace NixVm.Driver.Machines;
+
+public sealed partial class Machine
+{
+    static readonly TimeSpan PowerOffGrace = TimeSpan.FromSeconds(60);
+
+    /// <summary>Powers the guest off cleanly (<c>poweroff</c> in its shell) and waits for QEMU to exit.</summary>
+    public async Task ShutdownAsync(CancellationToken ct = default)
+    {
+        if (!IsRunning) return;
+        await WaitForReadyAsync(ct);
+        await shell!.SendRawAsync("poweroff\n", ct);
+        await WaitForExitOrKillAsync(ct);
+    }
+
+    /// <summary>Simulates a power failure: QEMU quits at once (QMP <c>quit</c>).</summary>
+    public async Task CrashAsync(CancellationToken ct = default)
+    {
+        if (!IsRunning) return;
+        context.Log.Machine(Name, "crashing (QMP quit)");
+        try { await qmp!.ExecuteAsync("quit", null, ct); }
+        catch (EndOfStreamException) { /* QEMU may close the socket before it answers */ }
+        await WaitForExitOrKillAsync(ct);
+    }
+
+    /// <summary>Reboots the guest: it powers off (QEMU runs with -no-reboot), then the machine starts again and is waited for.</summary>
+    public async Task RebootAsync(CancellationToken ct = default)
+    {
+        await WaitForReadyAsync(ct);
+        await shell!.SendRawAsync("reboot\n", ct);
+        await WaitForExitOrKillAsync(ct);
+        await StartAsync(ct);
+        await WaitForReadyAsync(ct);
+    }
+
+    async Task WaitForExitOrKillAsync(CancellationToken ct)
+    {
+        try { await process!.WaitForExitAsync(ct).WaitAsync(PowerOffGrace, ct); }
+        catch (TimeoutException) { context.Log.Machine(Name, $"did not power off within {PowerOffGrace.TotalSeconds} s; killing QEMU"); }
+        context.Log.Machine(Name, "stopped");
+        await StopProcessAsync();
+    }
+}

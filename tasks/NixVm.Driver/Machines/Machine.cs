@@ -1,0 +1,217 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using NixVm.Driver.Manifest;
+using NixVm.Driver.Processes;
+
+namespace NixVm.Driver.Machines;
+
+/// <summary>
+/// One QEMU guest speaking the NixOS backdoor protocol: we listen on <c>shell</c> and
+/// <c>monitor</c> before QEMU starts and QEMU connects to both (so the ready marker cannot be
+/// lost); QMP is QEMU's server socket; the serial console is QEMU's stdout.
+/// </summary>
+public sealed partial class Machine : IAsyncDisposable
+{
+    readonly MachineContext context;
+    ChildProcess? process;
+    SerialConsole? console;
+    HmpMonitor? monitor;
+    QmpClient? qmp;
+    BackdoorShell? shell;
+    Stopwatch? bootClock;
+    readonly Dictionary<int, int> forwardedPorts = new();
+
+    internal Machine(MachineManifest manifest, MachineContext context)
+    {
+        Manifest = manifest;
+        this.context = context;
+        StateDirectory = Path.Combine(context.StateRoot, "vm-state-" + manifest.Name);
+    }
+
+    public string Name => Manifest.Name;
+    public MachineManifest Manifest { get; }
+
+    /// <summary>The machine's private state directory (sockets, <c>xchg</c>); removed with the network.</summary>
+    public string StateDirectory { get; }
+
+    public bool IsRunning => process is { HasExited: false };
+    public bool IsReady => shell is not null && IsRunning;
+
+    /// <summary>Time from QEMU's start to the guest's ready marker, for the latest boot.</summary>
+    public TimeSpan? BootTime { get; private set; }
+
+    /// <summary>Guest port → host port on 127.0.0.1, for the declared forwards and those added later.</summary>
+    public IReadOnlyDictionary<int, int> ForwardedPorts => forwardedPorts;
+
+    /// <summary>Everything the serial console printed since the last start.</summary>
+    public string ConsoleText => console?.Text ?? "";
+
+    /// <summary>Starts QEMU; returns once QEMU has connected its monitor and shell (the guest is still booting).</summary>
+    public async Task StartAsync(CancellationToken ct = default)
+    {
+        if (IsRunning) return;
+        await StopProcessAsync();
+        Directory.CreateDirectory(StateDirectory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        var xchg = Path.Combine(StateDirectory, "xchg");
+        Directory.CreateDirectory(Path.Combine(xchg, CommandFraming.ExchangeSubdir));
+        var shellPath = Path.Combine(StateDirectory, "shell");
+        var monitorPath = Path.Combine(StateDirectory, "monitor");
+        var qmpPath = Path.Combine(StateDirectory, "qmp");
+        using var shellListener = Listen(shellPath);
+        using var monitorListener = Listen(monitorPath);
+
+        var env = new Dictionary<string, string?>
+        {
+            ["TMPDIR"] = StateDirectory,
+            ["USE_TMPDIR"] = "1",
+            ["SHARED_DIR"] = context.SharedDirectory,
+            ["NIXVM_ACCEL"] = context.Accelerator,
+            ["NIXVM_HOSTFWD"] = HostForwards(),
+        };
+        foreach (var (vlan, sock) in context.VlanSockets) env[$"QEMU_VDE_SOCKET_{vlan}"] = sock;
+        string[] args =
+        [
+            "-qmp", $"unix:{qmpPath},server=on,wait=off",
+            "-monitor", $"unix:{monitorPath}",
+            "-chardev", $"socket,id=shell,path={shellPath}",
+            "-device", "virtio-serial",
+            "-device", "virtconsole,chardev=shell",
+            "-device", "virtio-rng-pci",
+            "-serial", "stdio",
+            "-no-reboot",
+            "-nographic",
+        ];
+        context.Log.Machine(Name, $"starting {Manifest.StartScript} (accelerator {context.Accelerator})");
+        bootClock = Stopwatch.StartNew();
+        process = await ChildProcess.StartAsync(Manifest.StartScript, args, env, StateDirectory);
+        console = new SerialConsole(Name, process.StandardOutput, process.StandardError, context.Log);
+
+        using var startup = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        startup.CancelAfter(context.Options.BootTimeout);
+        try
+        {
+            var accepts = Task.WhenAll(shellListener.AcceptAsync(startup.Token).AsTask(), monitorListener.AcceptAsync(startup.Token).AsTask());
+            await UntilExitOrAsync(accepts, startup.Token);
+            shell = new BackdoorShell(Name, accepts.Result[0], xchg, context.Log);
+            monitor = new HmpMonitor(accepts.Result[1]);
+            await UntilExitOrAsync(monitor.WaitForPromptAsync(startup.Token), startup.Token);
+            qmp = await QmpClient.ConnectAsync(qmpPath, startup.Token);
+            shellConnected = false;
+            context.Log.Machine(Name, $"QEMU running (pid {process.Pid})");
+        }
+        catch (Exception e) when (e is not MachineFailedException)
+        {
+            var reason = await FailureReasonAsync();
+            await StopProcessAsync();
+            if (e is OperationCanceledException && ct.IsCancellationRequested) throw;
+            throw new MachineFailedException(Name, $"QEMU did not start: {reason}");
+        }
+    }
+
+    bool shellConnected;
+
+    /// <summary>Waits until the guest's root shell is up (starting the machine if needed); fails at once if the guest reports a boot failure.</summary>
+    public async Task WaitForReadyAsync(CancellationToken ct = default)
+    {
+        if (!IsRunning) await StartAsync(ct);
+        if (shellConnected) return;
+        using var boot = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        boot.CancelAfter(context.Options.BootTimeout);
+        try
+        {
+            await UntilExitOrAsync(shell!.ConnectAsync(boot.Token), boot.Token);
+        }
+        catch (Exception e) when (e is not MachineFailedException)
+        {
+            var timedOut = e is OperationCanceledException && !ct.IsCancellationRequested;
+            if (e is OperationCanceledException && !timedOut) throw;
+            var reason = timedOut && console?.FatalReason is null && IsRunning
+                ? $"the guest did not become ready within {context.Options.BootTimeout.TotalSeconds:0} s (see its console log)"
+                : await FailureReasonAsync();
+            await StopProcessAsync();
+            throw new MachineFailedException(Name, reason);
+        }
+        shellConnected = true;
+        BootTime = bootClock!.Elapsed;
+        context.Log.Machine(Name, $"connected to guest root shell ({BootTime.Value.TotalSeconds:0.00} s after QEMU started)");
+    }
+
+    /// <summary>
+    /// Awaits <paramref name="work"/>, but gives up as soon as QEMU exits or the guest prints its
+    /// fail-fast marker, so a broken guest is reported at once instead of after a timeout.
+    /// </summary>
+    async Task UntilExitOrAsync(Task work, CancellationToken ct)
+    {
+        var exited = process!.WaitForExitAsync(ct);
+        while (!work.IsCompleted)
+        {
+            if (console!.FatalReason is { } fatal)
+                throw new MachineFailedException(Name, $"the guest failed: {fatal}");
+            await Task.WhenAny(work, exited, console.Changed);
+            if (exited.IsCompleted && !work.IsCompleted)
+                throw new MachineFailedException(Name, await FailureReasonAsync());
+        }
+        await work;
+    }
+
+    /// <summary>Why the machine stopped: the guest's own marker, else QEMU's exit and stderr.</summary>
+    async Task<string> FailureReasonAsync()
+    {
+        if (process is null) return "the machine is not running";
+        // Give QEMU and the console reader a moment to say their last words.
+        try { await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(3)); } catch (TimeoutException) { }
+        console?.WaitForEnd(TimeSpan.FromSeconds(1));
+        if (console?.FatalReason is { } fatal) return $"the guest failed: {fatal}";
+        var errors = console?.QemuErrors is { Length: > 0 } e ? $": {e}" : "";
+        return process.HasExited
+            ? $"QEMU exited with status {process.ExitCode}{errors}"
+            : $"the guest shell disconnected{errors}";
+    }
+
+    string HostForwards()
+    {
+        forwardedPorts.Clear();
+        var rules = new List<string>();
+        foreach (var f in Manifest.Forwards)
+        {
+            var host = context.Options.RemapForwardedPorts ? FreeTcpPort() : f.HostPort;
+            forwardedPorts[f.GuestPort] = host;
+            rules.Add($"hostfwd={f.Protocol}:127.0.0.1:{host}-:{f.GuestPort}");
+        }
+        return string.Join(",", rules);
+    }
+
+    internal static int FreeTcpPort()
+    {
+        using var probe = new TcpListener(IPAddress.Loopback, 0);
+        probe.Start();
+        return ((IPEndPoint)probe.LocalEndpoint).Port;
+    }
+
+    static Socket Listen(string path)
+    {
+        File.Delete(path);
+        var s = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+        s.Bind(new UnixDomainSocketEndPoint(path));
+        s.Listen(1);
+        return s;
+    }
+
+    /// <summary>Kills QEMU (whole process group) and closes every connection and socket file of this machine.</summary>
+    async Task StopProcessAsync()
+    {
+        if (process is not null)
+        {
+            await process.DisposeAsync();
+            console?.WaitForEnd(TimeSpan.FromSeconds(2));
+        }
+        shell?.Dispose();
+        monitor?.Dispose();
+        qmp?.Dispose();
+        (process, shell, monitor, qmp, shellConnected) = (null, null, null, null, false);
+        foreach (var s in new[] { "shell", "monitor", "qmp" }) File.Delete(Path.Combine(StateDirectory, s));
+    }
+
+    public async ValueTask DisposeAsync() => await StopProcessAsync();
+}

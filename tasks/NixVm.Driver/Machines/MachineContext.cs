@@ -1,0 +1,12 @@
+using NixVm.Driver.Logging;
+
+namespace NixVm.Driver.Machines;
+
+/// <summary>What a machine needs from the network that owns it.</summary>
+sealed record MachineContext(
+    NetworkLog Log,
+    string StateRoot,
+    string SharedDirectory,
+    string Accelerator,
+    IReadOnlyDictionary<int, string> VlanSockets,
+    NetworkOptions Options);

@@ -1,0 +1,113 @@
+using System.Text.RegularExpressions;
+using NixVm.Driver.Logging;
+
+namespace NixVm.Driver.Machines;
+
+/// <summary>
+/// Reads one QEMU's serial console (its stdout) and stderr, each on a thread of its own, logs
+/// every line as it arrives and notices the guest's fail-fast marker.
+/// </summary>
+sealed class SerialConsole
+{
+    /// <summary>What the guest init prints, with a reason, right before it powers off on failure.</summary>
+    public const string FatalMarker = "NIXVM-FATAL: ";
+
+    readonly string machine;
+    readonly NetworkLog log;
+    readonly List<string> lines = new();
+    readonly List<string> qemuErrors = new();
+    readonly Lock gate = new();
+    TaskCompletionSource changed = NewSignal();
+    readonly Thread stdoutThread, stderrThread;
+
+    public SerialConsole(string machine, StreamReader stdout, StreamReader stderr, NetworkLog log)
+    {
+        this.machine = machine;
+        this.log = log;
+        stdoutThread = new Thread(() => Pump(stdout, OnConsoleLine)) { IsBackground = true, Name = $"console-{machine}" };
+        stderrThread = new Thread(() => Pump(stderr, OnQemuError)) { IsBackground = true, Name = $"qemu-stderr-{machine}" };
+        stdoutThread.Start();
+        stderrThread.Start();
+    }
+
+    /// <summary>The reason from the guest's fail-fast marker, once it printed one.</summary>
+    public string? FatalReason { get; private set; }
+
+    /// <summary>What QEMU itself wrote to stderr (bad options, port clashes, …).</summary>
+    public string QemuErrors { get { lock (gate) return string.Join("\n", qemuErrors); } }
+
+    public string Text { get { lock (gate) return string.Join("\n", lines); } }
+
+    /// <summary>Completes when a new line arrives or the console closes.</summary>
+    public Task Changed { get { lock (gate) return changed.Task; } }
+
+    public bool Closed { get; private set; }
+
+    public void WaitForEnd(TimeSpan timeout)
+    {
+        stdoutThread.Join(timeout);
+        stderrThread.Join(timeout);
+    }
+
+    public async Task<Match> WaitForTextAsync(Regex pattern, int fromLine, CancellationToken ct)
+    {
+        var next = fromLine;
+        while (true)
+        {
+            Task signal;
+            lock (gate)
+            {
+                for (; next < lines.Count; next++)
+                    if (pattern.Match(lines[next]) is { Success: true } m) return m;
+                if (Closed) throw new EndOfStreamException("the serial console closed (QEMU exited)");
+                signal = changed.Task;
+            }
+            await signal.WaitAsync(ct);
+        }
+    }
+
+    public int LineCount { get { lock (gate) return lines.Count; } }
+
+    void OnConsoleLine(string line)
+    {
+        line = line.TrimEnd('\r');
+        log.Console(machine, line);
+        lock (gate)
+        {
+            lines.Add(line);
+            var at = line.IndexOf(FatalMarker, StringComparison.Ordinal);
+            if (at >= 0 && FatalReason is null) FatalReason = line[(at + FatalMarker.Length)..].Trim();
+            Signal();
+        }
+    }
+
+    void OnQemuError(string line)
+    {
+        log.Machine(machine, "qemu: " + line);
+        lock (gate) qemuErrors.Add(line);
+    }
+
+    void Pump(StreamReader reader, Action<string> onLine)
+    {
+        try
+        {
+            while (reader.ReadLine() is { } line) onLine(line);
+        }
+        catch (IOException) { }
+        catch (ObjectDisposedException) { }
+        lock (gate)
+        {
+            if (Thread.CurrentThread == stdoutThread) Closed = true;
+            Signal();
+        }
+    }
+
+    void Signal()
+    {
+        var old = changed;
+        changed = NewSignal();
+        old.TrySetResult();
+    }
+
+    static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
+}

@@ -1,0 +1,36 @@
+namespace NixVm.Driver;
+
+public enum AcceleratorMode { Auto, Kvm, Tcg }
+
+/// <summary>How a <see cref="VirtualNetwork"/> runs its machines.</summary>
+public sealed record NetworkOptions
+{
+    /// <summary>auto probes whether KVM really boots a guest here and falls back to TCG.</summary>
+    public AcceleratorMode Accelerator { get; init; } = AcceleratorMode.Auto;
+
+    /// <summary>Where <c>&lt;machine&gt;.log</c> and <c>driver.log</c> go; null keeps no files.</summary>
+    public string? LogDirectory { get; init; }
+
+    /// <summary>Receives every log line as it happens (for example the test's output).</summary>
+    public Action<string>? LogSink { get; init; }
+
+    /// <summary>Parent of the private state directory (default: XDG_RUNTIME_DIR, else the temp directory).</summary>
+    public string? StateParent { get; init; }
+
+    /// <summary>Forward declared ports from free host ports instead of the declared ones (parallel runs).</summary>
+    public bool RemapForwardedPorts { get; init; }
+
+    /// <summary>How many machines boot at once; boots are CPU-bound, so more than the core count only adds contention.</summary>
+    public int MaxParallelBoots { get; init; } = Math.Max(2, Environment.ProcessorCount);
+
+    public TimeSpan BootTimeout { get; init; } = TimeSpan.FromMinutes(2);
+    public TimeSpan CommandTimeout { get; init; } = TimeSpan.FromMinutes(15);
+    public TimeSpan WaitTimeout { get; init; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>Where the accelerator verdict is cached (default: ~/.cache/nixvmtasks).</summary>
+    public string? CacheDirectory { get; init; }
+
+    internal string ResolvedCacheDirectory => CacheDirectory
+        ?? Path.Combine(Environment.GetEnvironmentVariable("XDG_CACHE_HOME") is { Length: > 0 } x ? x
+            : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache"), "nixvmtasks");
+}

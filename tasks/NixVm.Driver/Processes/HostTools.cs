@@ -1,0 +1,25 @@
+namespace NixVm.Driver.Processes;
+
+/// <summary>Finds the host programs the driver runs, with an error that says how to get them.</summary>
+public static class HostTools
+{
+    public static string Find(string program, string installHint)
+    {
+        if (program.Contains('/'))
+            return File.Exists(program) ? program : throw new MissingToolException(program, installHint);
+        foreach (var dir in (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':', StringSplitOptions.RemoveEmptyEntries))
+        {
+            var candidate = Path.Combine(dir, program);
+            if (File.Exists(candidate)) return candidate;
+        }
+        throw new MissingToolException(program, installHint);
+    }
+
+    public const string BootstrapHint = "run scripts/bootstrap (Debian/Ubuntu) or install it and put it on PATH";
+}
+
+public sealed class MissingToolException(string program, string hint)
+    : Exception($"'{program}' was not found on PATH: {hint}")
+{
+    public string Program { get; } = program;
+}
