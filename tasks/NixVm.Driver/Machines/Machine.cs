@@ -36,6 +36,9 @@ public sealed partial class Machine : IAsyncDisposable
     public string StateDirectory { get; }
 
     public bool IsRunning => process is { HasExited: false };
+
+    /// <summary>QEMU's pid while the machine runs.</summary>
+    public int? ProcessId => process?.Pid;
     public bool IsReady => shell is not null && IsRunning;
 
     /// <summary>Time from QEMU's start to the guest's ready marker, for the latest boot.</summary>

@@ -1,0 +1,31 @@
+using System.Diagnostics;
+using NixVm.Driver.Machines;
+using NixVm.Driver.Tests.Support;
+
+namespace NixVm.Driver.Tests.Integration;
+
+public class BootFailureTests
+{
+    static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task A_failing_service_is_reported_at_once_with_its_reason()
+    {
+        await using var network = await TestNetwork.CreateAsync(TestNetwork.Case("failing-service"), "failing-service");
+        var clock = Stopwatch.StartNew();
+        var e = await Assert.ThrowsAsync<MachineFailedException>(() => network.StartAllAsync(Ct));
+        Assert.Equal("broken", e.Machine);
+        Assert.Contains("service 'doomed' exited with status 3", e.Reason);
+        // Fail fast means well before the boot timeout would have fired.
+        Assert.True(clock.Elapsed < network.Options.BootTimeout / 2, $"took {clock.Elapsed}");
+        Assert.False(network["broken"].IsRunning);
+    }
+
+    [Fact]
+    public async Task A_service_that_never_gets_ready_is_reported_with_its_reason()
+    {
+        await using var network = await TestNetwork.CreateAsync(TestNetwork.Case("never-ready"), "never-ready");
+        var e = await Assert.ThrowsAsync<MachineFailedException>(() => network.StartAllAsync(Ct));
+        Assert.Contains("service 'sleepy' not ready after 2 s", e.Reason);
+    }
+}

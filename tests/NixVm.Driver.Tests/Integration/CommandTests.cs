@@ -1,0 +1,130 @@
+using System.Diagnostics;
+using System.Security.Cryptography;
+using System.Text;
+using NixVm.Driver.Machines;
+
+namespace NixVm.Driver.Tests.Integration;
+
+public class CommandTests(WebNetworkFixture fixture) : IClassFixture<WebNetworkFixture>
+{
+    Machine Client => fixture.Network["client"];
+    static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task Exit_code_stdout_and_stderr_come_back_separately()
+    {
+        var r = await Client.ExecuteAsync("echo out; echo err >&2; printf 'no newline'; exit 3", ct: Ct);
+        Assert.Equal(3, r.ExitCode);
+        Assert.Equal("out\nno newline", r.Stdout);
+        Assert.Equal("err\n", r.Stderr);
+    }
+
+    [Fact]
+    public async Task Succeed_and_fail_check_the_status()
+    {
+        Assert.Equal("ok\n", await Client.SucceedAsync("echo ok", ct: Ct));
+        var e = await Assert.ThrowsAsync<CommandFailedException>(() => Client.SucceedAsync("echo oops >&2; false", ct: Ct));
+        Assert.Contains("exit code 1", e.Message);
+        Assert.Contains("oops", e.Message);
+        await Client.FailAsync("test -e /nonexistent", ct: Ct);
+        await Assert.ThrowsAsync<CommandFailedException>(() => Client.FailAsync("true", ct: Ct));
+    }
+
+    [Fact]
+    public async Task One_MiB_of_binary_output_is_returned_exactly()
+    {
+        var r = await Client.ExecuteAsync("head -c 1048576 /dev/urandom > /tmp/blob && cat /tmp/blob", ct: Ct);
+        Assert.Equal(0, r.ExitCode);
+        Assert.Equal(1048576, r.StdoutBytes.Length);
+        var guestHash = (await Client.SucceedAsync("sha256sum /tmp/blob | cut -d' ' -f1", ct: Ct)).Trim();
+        Assert.Equal(guestHash, Convert.ToHexString(SHA256.HashData(r.StdoutBytes)).ToLowerInvariant());
+    }
+
+    [Fact]
+    public async Task Binary_stderr_is_returned_exactly()
+    {
+        var r = await Client.ExecuteAsync("printf '\\000\\001\\377\\n\\r' >&2", ct: Ct);
+        Assert.Equal(new byte[] { 0, 1, 255, 10, 13 }, r.StderrBytes);
+    }
+
+    [Fact]
+    public async Task Output_that_contains_the_framing_markers_is_just_output()
+    {
+        var r = await Client.ExecuteAsync(
+            "printf '\\036NIXVM-END:0123456789abcdef:0\\n'; printf '\\036NIXVM-END:'; echo; echo 'Spawning backdoor root shell...'; printf '\\036NIXVM-END:setup:0\\n'", ct: Ct);
+        Assert.Equal(0, r.ExitCode);
+        Assert.Equal("\u001eNIXVM-END:0123456789abcdef:0\n\u001eNIXVM-END:\nSpawning backdoor root shell...\n\u001eNIXVM-END:setup:0\n", r.Stdout);
+        Assert.Equal("still in step\n", await Client.SucceedAsync("echo still in step", ct: Ct));
+    }
+
+    [Fact]
+    public async Task Commands_with_quotes_newlines_and_syntax_errors_do_not_wedge_the_shell()
+    {
+        Assert.Equal("it's \"fine\"\nsecond\n", await Client.SucceedAsync("echo \"it's \\\"fine\\\"\"\necho second", ct: Ct));
+        var r = await Client.ExecuteAsync("echo 'unterminated", ct: Ct);
+        Assert.NotEqual(0, r.ExitCode);
+        Assert.Equal("next\n", await Client.SucceedAsync("echo next", ct: Ct));
+        var exit = await Client.ExecuteAsync("exit 7", ct: Ct);
+        Assert.Equal(7, exit.ExitCode);
+        Assert.Equal("alive\n", await Client.SucceedAsync("echo alive", ct: Ct));
+    }
+
+    [Fact]
+    public async Task Commands_read_no_input_from_the_shell()
+    {
+        Assert.Equal("", await Client.SucceedAsync("cat", timeout: TimeSpan.FromSeconds(30), ct: Ct));
+    }
+
+    [Fact]
+    public async Task A_command_that_outlives_its_timeout_is_killed_with_its_children()
+    {
+        var clock = Stopwatch.StartNew();
+        var e = await Assert.ThrowsAsync<CommandTimeoutException>(() =>
+            Client.ExecuteAsync("echo started; sleep 300 | cat; echo never", TimeSpan.FromSeconds(1), Ct));
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(60), "the timeout was not honoured");
+        Assert.Equal("started\n", e.Partial.Stdout);
+        Assert.Equal(137, e.Partial.ExitCode);
+        Assert.Equal("", await Client.SucceedAsync("pgrep -x sleep || true", ct: Ct));
+    }
+
+    [Fact]
+    public async Task Cancellation_stops_the_guest_command()
+    {
+        using var cts = CancellationTokenSource.CreateLinkedTokenSource(Ct);
+        cts.CancelAfter(TimeSpan.FromSeconds(1));
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => Client.ExecuteAsync("sleep 300", ct: cts.Token));
+        Assert.Equal("", await Client.SucceedAsync("pgrep -x sleep || true", ct: Ct));
+    }
+
+    [Fact]
+    public async Task Waits_poll_until_the_condition_holds()
+    {
+        await Client.SucceedAsync("(sleep 1; touch /tmp/later) >/dev/null 2>&1 &", ct: Ct);
+        await Client.WaitForFileAsync("/tmp/later", TimeSpan.FromSeconds(60), Ct);
+        await fixture.Network["webserver"].WaitForOpenPortAsync(80, timeout: TimeSpan.FromSeconds(60), ct: Ct);
+        await Client.WaitForClosedPortAsync(81, "webserver", TimeSpan.FromSeconds(60), Ct);
+        var e = await Assert.ThrowsAsync<TimeoutException>(() => Client.WaitUntilSucceedsAsync("echo nope >&2; false", TimeSpan.FromSeconds(2), Ct));
+        Assert.Contains("nope", e.Message);
+        await Client.WaitForConsoleTextAsync("nixvm: ready", TimeSpan.FromSeconds(5), Ct);
+    }
+
+    [Fact]
+    public async Task Files_copy_both_ways_through_the_shared_directory()
+    {
+        var dir = Directory.CreateTempSubdirectory("nixvm-copy-").FullName;
+        var file = Path.Combine(dir, "hello.txt");
+        await File.WriteAllTextAsync(file, "from the host", Ct);
+        await Client.CopyFromHostAsync(file, "/root/in/hello.txt", Ct);
+        Assert.Equal("from the host", await Client.SucceedAsync("cat /root/in/hello.txt", ct: Ct));
+        await Client.SucceedAsync("echo from the guest > /tmp/back.txt", ct: Ct);
+        var back = await Client.CopyToHostAsync("/tmp/back.txt", Path.Combine(dir, "out"), Ct);
+        Assert.Equal("from the guest\n", await File.ReadAllTextAsync(back, Encoding.UTF8, Ct));
+    }
+
+    [Fact]
+    public async Task The_monitor_answers()
+    {
+        var status = await Client.SendMonitorCommandAsync("info status", Ct);
+        Assert.Contains("running", status);
+    }
+}

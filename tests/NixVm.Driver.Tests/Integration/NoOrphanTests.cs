@@ -1,0 +1,62 @@
+using System.Diagnostics;
+using NixVm.Driver.Tests.Support;
+
+namespace NixVm.Driver.Tests.Integration;
+
+/// <summary>No QEMU, vde_switch or socket of ours outlives the network, however it ends.</summary>
+public class NoOrphanTests
+{
+    static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task Disposing_the_network_stops_every_process_and_removes_its_sockets()
+    {
+        var network = await TestNetwork.StartAsync(TestNetwork.WebSample, "dispose-orphans");
+        var state = network.StateDirectory;
+        var running = OurProcesses.Mentioning(state).Where(p => OurProcesses.IsQemuOrVde(p.CommandLine)).ToList();
+        Assert.Equal(3, running.Count);   // two QEMUs and one VLAN switch
+        Assert.True(File.Exists(Path.Combine(state, "vm-state-client", "shell")));
+
+        await network.DisposeAsync();
+
+        Assert.Empty(OurProcesses.Mentioning(state));
+        Assert.False(Directory.Exists(state));
+    }
+
+    [Fact]
+    public async Task Killing_the_owner_with_SIGKILL_leaves_nothing_behind()
+    {
+        var manifest = await NixBuild.BuildAsync(TestNetwork.WebSample, "vms");
+        var runner = Path.Combine(AppContext.BaseDirectory, "nixvm-runner.dll");
+        var psi = new ProcessStartInfo("dotnet", [runner, "up", "--manifest", manifest, "--remap-ports", "--logs", Repo.ResultsDirectory("sigkill-orphans")])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        using var owner = Process.Start(psi)!;
+        string? state = null;
+        try
+        {
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(Ct);
+            timeout.CancelAfter(TimeSpan.FromMinutes(3));
+            while (await owner.StandardOutput.ReadLineAsync(timeout.Token) is { } line)
+            {
+                TestContext.Current.TestOutputHelper?.WriteLine("runner: " + line);
+                if (line.StartsWith("state: ", StringComparison.Ordinal)) state = line["state: ".Length..];
+                if (line.StartsWith("all machines ready", StringComparison.Ordinal)) break;
+            }
+            Assert.NotNull(state);
+            Assert.Equal(3, OurProcesses.Mentioning(state).Count(p => OurProcesses.IsQemuOrVde(p.CommandLine)));
+        }
+        finally
+        {
+            owner.Kill();   // SIGKILL: no chance to clean up
+            await owner.WaitForExitAsync(Ct);
+        }
+        Assert.True(await OurProcesses.AllGoneAsync(state, TimeSpan.FromSeconds(20)),
+            "still running: " + string.Join("\n", OurProcesses.Mentioning(state).Select(p => p.CommandLine)));
+        var clock = Stopwatch.StartNew();
+        while (Directory.Exists(state) && clock.Elapsed < TimeSpan.FromSeconds(20)) await Task.Delay(100, Ct);
+        Assert.False(Directory.Exists(state), $"{state} was not removed");
+    }
+}
