@@ -1,0 +1,142 @@
+#!/.nixvm/bin/sh
+# PID 1 of a nixvm "host backend" guest. Everything lives in the initramfs; /usr, /etc and
+# /nix/store come from the host over 9p. /.nixvm/machine.sh (generated per machine) sets
+# NIXVM_MODULES, NIXVM_HOSTNAME, NIXVM_NICS and defines nixvm_files and nixvm_services.
+# Any failing step prints "NIXVM-FATAL: ..." and powers off at once (fail fast).
+export PATH=/.nixvm/sbin:/.nixvm/bin
+busybox mount -t devtmpfs devtmpfs /dev
+# Without a serial port (no -serial given) /dev/ttyS0 exists but cannot be opened.
+C=/dev/ttyS0
+{ : >"$C"; } 2>/dev/null || C=/dev/null
+exec <"$C" >"$C" 2>&1
+echo # end the firmware's last line, so that our markers start a line
+
+fatal() {
+  echo "NIXVM-FATAL: $*" >"$C"
+  poweroff -f
+  echo o >/proc/sysrq-trigger # poweroff failed: last resort
+}
+# busybox poweroff/reboot/halt (without -f) signal PID 1; there is nothing to stop gracefully.
+trap 'sync; poweroff -f' USR2
+trap 'sync; reboot -f' TERM
+trap 'sync; halt -f' USR1
+
+mount -t proc proc /proc || fatal "mount /proc"
+read -r cmdline </proc/cmdline
+case " $cmdline " in
+  *" nixvm.probe "*) echo NIXVM-PROBE-OK; poweroff -f ;;
+esac
+mount -t sysfs sysfs /sys || fatal "mount /sys"
+mkdir -p /dev/pts /dev/shm
+mount -t devpts -o gid=5,mode=620,ptmxmode=666 devpts /dev/pts || fatal "mount /dev/pts"
+mount -t tmpfs -o mode=1777 tmpfs /dev/shm || fatal "mount /dev/shm"
+mount -t tmpfs -o mode=0755 tmpfs /run || fatal "mount /run"
+
+. /.nixvm/machine.sh || fatal "read /.nixvm/machine.sh"
+
+for m in $NIXVM_MODULES; do
+  insmod "/.nixvm/modules/$m.ko" || fatal "load kernel module $m"
+done
+
+mount9p() { # tag dir [options]
+  mkdir -p "$2"
+  mount -t 9p -o "trans=virtio,version=9p2000.L,msize=262144${3:+,$3}" "$1" "$2" ||
+    fatal "mount 9p share '$1' on $2 (is QEMU given -virtfs ...,mount_tag=$1?)"
+}
+overlay() { # tag dir: read-only host directory with a writable tmpfs layer on top
+  mount9p "$1" "/.nixvm/host/$1" ro,cache=loose
+  mkdir -p "/.nixvm/rw/$1/upper" "/.nixvm/rw/$1/work"
+  mount -t overlay -o "lowerdir=/.nixvm/host/$1,upperdir=/.nixvm/rw/$1/upper,workdir=/.nixvm/rw/$1/work" overlay "$2" ||
+    fatal "mount overlay on $2"
+}
+mkdir -p /.nixvm/rw && mount -t tmpfs -o mode=0755 tmpfs /.nixvm/rw || fatal "mount /.nixvm/rw"
+overlay hostusr /usr
+overlay hostetc /etc
+for f in hostname hosts passwd group; do
+  cp /.nixvm/etc/$f /etc/$f || fatal "write /etc/$f"
+done
+mount9p nix-store /nix/store ro,cache=loose
+mount9p xchg /tmp/xchg
+mount9p shared /tmp/shared
+
+# Network: eth0 is the SLiRP NIC (host forwards only), eth<k> the k-th VLAN of this machine,
+# found by MAC. Rename via temporary names so that no rename clashes with a kernel name.
+ip link set lo up || fatal "bring up lo"
+slirp=
+for d in /sys/class/net/*; do
+  n=${d##*/}
+  [ "$n" = lo ] && continue
+  read -r mac <"$d/address"
+  want=
+  for nic in $NIXVM_NICS; do # mac=eth1=192.168.1.2/24
+    [ "${nic%%=*}" = "$mac" ] && { want=${nic#*=}; want=${want%%=*}; }
+  done
+  if [ -z "$want" ] && [ -z "$slirp" ]; then slirp=$n; want=eth0; fi
+  [ -n "$want" ] && { ip link set "$n" name "nixvm-$want" || fatal "rename $n"; }
+done
+[ -n "$slirp" ] || fatal "no SLiRP network interface (QEMU -netdev user,id=user.0)"
+ip link set nixvm-eth0 name eth0 && ip addr add 10.0.2.15/24 dev eth0 && ip link set eth0 up ||
+  fatal "configure eth0"
+for nic in $NIXVM_NICS; do
+  mac=${nic%%=*}; rest=${nic#*=}; name=${rest%%=*}; addr=${rest#*=}
+  [ -e "/sys/class/net/nixvm-$name" ] || fatal "no network interface with MAC $mac for $name (QEMU_VDE_SOCKET set?)"
+  ip link set "nixvm-$name" name "$name" && ip addr add "$addr" dev "$name" && ip link set "$name" up ||
+    fatal "configure $name"
+done
+hostname "$NIXVM_HOSTNAME" || fatal "set host name"
+
+mkdir -p /root /var /tmp && chmod 1777 /tmp
+nixvm_files
+
+export HOME=/root USER=root PATH=/.nixvm/sbin:/usr/local/bin:/usr/bin:/usr/sbin:/.nixvm/bin
+# Service commands run in busybox sh, where applets beat $PATH: route nc to our wrapper with -z.
+prelude='nc() { /.nixvm/bin/nc "$@"; }
+'
+uptime_cs() { # centiseconds since boot, without forking
+  read -r up _ </proc/uptime
+  echo $((${up%.*} * 100 + 1${up#*.} - 100))
+}
+nixvm_service() { # name command ready timeout
+  (
+    cd / && /.nixvm/bin/sh -c "$prelude$2" </dev/null >"$C" 2>&1
+    rc=$?
+    [ "$rc" -eq 0 ] || fatal "service '$1' exited with status $rc"
+  ) &
+  [ -n "$3" ] || return 0
+  deadline=$(($(uptime_cs) + $4 * 100))
+  while :; do
+    left=$(((deadline - $(uptime_cs) + 99) / 100))
+    [ "$left" -gt 0 ] || fatal "service '$1' not ready after $4 s"
+    # timeout: a check that hangs (e.g. a port that accepts but never answers) must not stall boot
+    timeout "$left" /.nixvm/bin/sh -c "$prelude$3" </dev/null >/dev/null 2>&1 && return 0
+    sleep 0.1
+  done
+}
+nixvm_services
+echo "nixvm: ready"
+
+backdoor() { # NixOS test-instrumentation's backdoor: a root shell on the first virtconsole
+  exec </dev/hvc0 >/dev/hvc0
+  exec 2>"$C"
+  stty -F /dev/hvc0 raw -echo
+  cd /tmp
+  echo "Spawning backdoor root shell..."
+  PS1="" exec bash --norc /dev/hvc0
+}
+# hvc0 appears asynchronously once a virtio console port is announced; wait briefly for it
+# only if there is a virtio-serial device at all.
+set -- /sys/bus/virtio/drivers/virtio_console/virtio*
+if [ -e "$1" ]; then
+  i=0
+  while [ ! -e /dev/hvc0 ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+fi
+while :; do
+  if [ -e /dev/hvc0 ]; then
+    backdoor &
+    wait $!
+    sleep 0.1 # the shell exited (e.g. "exit" from the host): respawn
+  else
+    sleep 3600 &
+    wait $!
+  fi
+done
