@@ -53,7 +53,7 @@ sealed class BackdoorShell : IDisposable
             if (n == 0) throw new EndOfStreamException("the guest shell disconnected during set-up");
             if (reader.Feed(buffer.AsSpan(0, n), out var end))
             {
-                if (end.Stdout.Length > 0) log.Machine(machine, $"guest shell said: {Encoding.UTF8.GetString(end.Stdout).Trim()}");
+                if (end.Preceding.Length > 0) log.Machine(machine, $"guest shell said: {Encoding.UTF8.GetString(end.Preceding).Trim()}");
                 return;
             }
         }
@@ -69,6 +69,7 @@ sealed class BackdoorShell : IDisposable
     async Task<ExecResult> ExecuteLockedAsync(string command, TimeSpan? timeout, CancellationToken ct)
     {
         var id = CommandFraming.NewId();
+        var outPath = Path.Combine(exchangeDir, id + ".out");
         var errPath = Path.Combine(exchangeDir, id + ".err");
         var cancelPath = Path.Combine(exchangeDir, id + ".cancel");
         log.Machine(machine, $"$ {command}");
@@ -77,10 +78,11 @@ sealed class BackdoorShell : IDisposable
         using var deadline = timeout is { } t ? new CancellationTokenSource(t) : new CancellationTokenSource();
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct, deadline.Token);
         using var tailStop = new CancellationTokenSource();
-        var stderrTail = TailStderrAsync(errPath, tailStop.Token);
+        var tail = Task.WhenAll(
+            TailAsync(outPath, new StreamLogger(line => log.Machine(machine, "> " + line), MaxLoggedBytes), tailStop.Token),
+            TailAsync(errPath, new StreamLogger(line => log.Machine(machine, "! " + line), MaxLoggedBytes), tailStop.Token));
 
         var reader = new CommandOutputReader(id);
-        var stdoutLog = new LineLogger(line => log.Machine(machine, "> " + line), MaxLoggedBytes);
         CancellationTokenSource? grace = null;
         CommandEnd end;
         try
@@ -102,26 +104,21 @@ sealed class BackdoorShell : IDisposable
                     throw new MachineFailedException(machine, $"the guest did not stop `{command}` within {CancelGrace.TotalSeconds} s of being asked to; the shell is out of step");
                 }
                 if (n == 0) throw new EndOfStreamException("the guest shell disconnected");
-                var done = reader.Feed(buffer.AsSpan(0, n), out end);
-                stdoutLog.Add(reader.Buffered[..reader.SafeLength]);
-                if (done) break;
+                if (reader.Feed(buffer.AsSpan(0, n), out end)) break;
             }
         }
         finally
         {
             grace?.Dispose();
             tailStop.Cancel();
-            await stderrTail;
+            await tail;
         }
-        stdoutLog.Flush();
-        if (end.Trailing.Length > 0)
-            log.Machine(machine, $"ignored {end.Trailing.Length} bytes a background process wrote to the shell: {Encoding.UTF8.GetString(end.Trailing).Trim()}");
+        foreach (var stray in new[] { end.Preceding, end.Trailing }.Where(b => b.Length > 0))
+            log.Machine(machine, $"ignored {stray.Length} bytes a background process wrote to the shell console: {Encoding.UTF8.GetString(stray).Trim()}");
 
-        var stderr = File.Exists(errPath) ? await File.ReadAllBytesAsync(errPath, CancellationToken.None) : [];
-        File.Delete(errPath);
+        var result = new ExecResult(end.Status, await TakeAsync(outPath), await TakeAsync(errPath));
         File.Delete(cancelPath);
-        var result = new ExecResult(end.Status, end.Stdout, stderr);
-        log.Machine(machine, $"(exit {end.Status}, {end.Stdout.Length} bytes out, {stderr.Length} bytes err, {started.Elapsed.TotalMilliseconds:0.0} ms)");
+        log.Machine(machine, $"(exit {end.Status}, {result.StdoutBytes.Length} bytes out, {result.StderrBytes.Length} bytes err, {started.Elapsed.TotalMilliseconds:0.0} ms)");
 
         ct.ThrowIfCancellationRequested();
         if (deadline.IsCancellationRequested)
@@ -129,12 +126,19 @@ sealed class BackdoorShell : IDisposable
         return result;
     }
 
-    /// <summary>Logs the command's stderr while it runs (the file lives in the 9p exchange directory).</summary>
-    async Task TailStderrAsync(string path, CancellationToken stopToken)
+    static async Task<byte[]> TakeAsync(string path)
     {
-        var lines = new LineLogger(line => log.Machine(machine, "! " + line), MaxLoggedBytes);
+        if (!File.Exists(path)) return [];
+        var bytes = await File.ReadAllBytesAsync(path, CancellationToken.None);
+        File.Delete(path);
+        return bytes;
+    }
+
+    /// <summary>Logs a stream while the command runs (the file lives in the 9p exchange directory).</summary>
+    static async Task TailAsync(string path, StreamLogger lines, CancellationToken stopToken)
+    {
         long offset = 0;
-        var chunk = new byte[16 * 1024];
+        var chunk = new byte[64 * 1024];
         while (true)
         {
             var stopping = stopToken.IsCancellationRequested;
@@ -145,7 +149,7 @@ sealed class BackdoorShell : IDisposable
                 int n;
                 while ((n = await f.ReadAsync(chunk)) > 0)
                 {
-                    lines.AddSlice(chunk.AsSpan(0, n));
+                    lines.Add(chunk.AsSpan(0, n));
                     offset += n;
                 }
             }
@@ -170,23 +174,22 @@ sealed class BackdoorShell : IDisposable
     }
 }
 
-/// <summary>Turns a growing byte stream into log lines, up to a byte budget.</summary>
-sealed class LineLogger(Action<string> write, int budget)
+/// <summary>
+/// Turns a command's output into log lines as it arrives, up to a byte budget; binary output is
+/// logged as its size only.
+/// </summary>
+sealed class StreamLogger(Action<string> write, int budget)
 {
     readonly List<byte> pending = new();
-    int consumed;   // for Add(): how much of the growing buffer was already taken
+    long total;
     int logged;
+    bool binary;
 
-    /// <summary>Takes the new part of a buffer that only grows.</summary>
-    public void Add(ReadOnlySpan<byte> whole)
+    public void Add(ReadOnlySpan<byte> data)
     {
-        if (whole.Length <= consumed) return;
-        AddSlice(whole[consumed..]);
-        consumed = whole.Length;
-    }
-
-    public void AddSlice(ReadOnlySpan<byte> data)
-    {
+        total += data.Length;
+        if (binary) return;
+        if (data.Contains((byte)0)) { binary = true; pending.Clear(); return; }
         foreach (var b in data)
         {
             if (b == (byte)'\n') Emit();
@@ -196,6 +199,7 @@ sealed class LineLogger(Action<string> write, int budget)
 
     public void Flush()
     {
+        if (binary) { write($"({total} bytes of binary output)"); return; }
         if (pending.Count > 0) Emit();
         if (logged > budget) write($"… ({logged - budget} more bytes not logged)");
     }

@@ -8,12 +8,14 @@ namespace NixVm.Driver.Machines;
 ///
 /// Once per connection we send <see cref="SetupScript"/>, which defines <c>__nixvm_run</c>. Each
 /// command is then one line: <c>__nixvm_run $'&lt;command&gt;' &lt;id&gt;</c>. The guest runs the command
-/// in a background subshell with its own process group (<c>set -m</c>), stdin from /dev/null,
-/// stdout straight onto the console (raw bytes, streamed as they come) and stderr into
-/// <c>/tmp/xchg/.nixvm/&lt;id&gt;.err</c> — the exchange directory is the host's
-/// <c>&lt;state&gt;/xchg</c> over 9p, so the host reads stderr byte-exact and can tail it live.
-/// After <c>wait</c> the guest prints the end marker <c>\x1eNIXVM-END:&lt;id&gt;:&lt;status&gt;\n</c>;
-/// the id is random per command, so no output can forge it.
+/// in a background subshell with its own process group (<c>set -m</c>), stdin from /dev/null and
+/// stdout and stderr into <c>/tmp/xchg/.nixvm/&lt;id&gt;.out|.err</c>. The exchange directory is the
+/// host's <c>&lt;state&gt;/xchg</c> over 9p, so the host reads both streams byte-exact and tails them
+/// live. Output does not travel over the console on purpose: QEMU's virtconsole drops bytes when
+/// the host socket is momentarily full (it cannot throttle a console), so a megabyte of output
+/// would lose pages. After <c>wait</c> the guest prints only the end marker
+/// <c>\x1eNIXVM-END:&lt;id&gt;:&lt;status&gt;\n</c> on the console; the id is random per command, so no
+/// output can forge it.
 ///
 /// Timeouts and cancellation: the host creates <c>.nixvm/&lt;id&gt;.cancel</c>; a watcher loop
 /// started by the setup script (builtins only, polls every 0.2 s) kills that job's process
@@ -21,7 +23,7 @@ namespace NixVm.Driver.Machines;
 ///
 /// Cost: one fork per command and no exec (process spawns are what cost under TCG; the nixpkgs
 /// framing spawns timeout, bash and base64 and needs a second round trip for the status).
-/// Needs only bash on the guest, so it drives stock NixOS test VMs too.
+/// Needs only bash and the <c>/tmp/xchg</c> share, so it drives stock NixOS test VMs too.
 /// </summary>
 public static class CommandFraming
 {
@@ -31,10 +33,11 @@ public static class CommandFraming
 
     public static readonly string SetupScript = string.Join("\n",
         "set -m",
-        "exec 9<> <(:)",
         "__nixvm_jobs=/tmp/.nixvm-jobs; mkdir -p \"$__nixvm_jobs\" /tmp/xchg/" + ExchangeSubdir,
+        // A FIFO nobody writes to: `read -t` on it is a sleep that needs no process.
+        "[ -p \"$__nixvm_jobs/tick\" ] || mkfifo \"$__nixvm_jobs/tick\"; exec 9<>\"$__nixvm_jobs/tick\"",
         "__nixvm_run() {",
-        "  ( eval \"set -euo pipefail; $1\" ) </dev/null 2>\"/tmp/xchg/" + ExchangeSubdir + "/$2.err\" &",
+        "  ( eval \"set -euo pipefail; $1\" ) </dev/null >\"/tmp/xchg/" + ExchangeSubdir + "/$2.out\" 2>\"/tmp/xchg/" + ExchangeSubdir + "/$2.err\" &",
         "  echo $! > \"$__nixvm_jobs/$2\"",
         "  wait $!",
         "  printf '\\036NIXVM-END:%s:%d\\n' \"$2\" $?",
@@ -80,8 +83,8 @@ public static class CommandFraming
 }
 
 /// <summary>
-/// Accumulates bytes from the shell until the end marker of one command; what precedes the
-/// marker is the command's stdout, exactly.
+/// Accumulates bytes from the shell until the end marker of one command. Anything before the
+/// marker was written to the console by someone else (a detached background process).
 /// </summary>
 public sealed class CommandOutputReader(string id)
 {
@@ -89,10 +92,7 @@ public sealed class CommandOutputReader(string id)
     readonly MemoryStream buffer = new();
     int scanned;
 
-    /// <summary>Bytes known to be output (they can no longer be the start of the marker).</summary>
-    public int SafeLength { get; private set; }
-
-    public ReadOnlySpan<byte> Buffered => buffer.GetBuffer().AsSpan(0, (int)buffer.Length);
+    ReadOnlySpan<byte> Buffered => buffer.GetBuffer().AsSpan(0, (int)buffer.Length);
 
     /// <summary>Adds bytes; returns true once the marker and its status line are complete.</summary>
     public bool Feed(ReadOnlySpan<byte> data, out CommandEnd end)
@@ -104,12 +104,10 @@ public sealed class CommandOutputReader(string id)
         if (at < 0)
         {
             scanned = all.Length;
-            SafeLength = Math.Max(SafeLength, all.Length - marker.Length + 1);
             end = default;
             return false;
         }
         at += from;
-        SafeLength = at;
         var rest = all[(at + marker.Length)..];
         var nl = rest.IndexOf((byte)'\n');
         if (nl < 0) { scanned = at + marker.Length; end = default; return false; }
@@ -119,7 +117,7 @@ public sealed class CommandOutputReader(string id)
     }
 }
 
-/// <param name="Stdout">The command's standard output, byte-exact.</param>
-/// <param name="Status">Its exit status.</param>
-/// <param name="Trailing">Bytes that followed the marker (nothing, unless a detached process writes to the console).</param>
-public readonly record struct CommandEnd(byte[] Stdout, int Status, byte[] Trailing);
+/// <param name="Preceding">Console bytes before the marker (nothing, unless a detached process writes to the console).</param>
+/// <param name="Status">The command's exit status.</param>
+/// <param name="Trailing">Bytes that followed the marker.</param>
+public readonly record struct CommandEnd(byte[] Preceding, int Status, byte[] Trailing);

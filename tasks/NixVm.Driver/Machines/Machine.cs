@@ -213,7 +213,8 @@ public sealed partial class Machine : IAsyncDisposable
         monitor?.Dispose();
         qmp?.Dispose();
         (process, shell, monitor, qmp, shellConnected) = (null, null, null, null, false);
-        foreach (var s in new[] { "shell", "monitor", "qmp" }) File.Delete(Path.Combine(StateDirectory, s));
+        if (Directory.Exists(StateDirectory))
+            foreach (var s in new[] { "shell", "monitor", "qmp" }) File.Delete(Path.Combine(StateDirectory, s));
     }
 
     public async ValueTask DisposeAsync() => await StopProcessAsync();

@@ -35,7 +35,7 @@ public class CommandFramingTests
     }
 
     [Fact]
-    public void Reader_finds_the_marker_split_across_chunks_and_keeps_output_exact()
+    public void Reader_finds_the_marker_split_across_chunks_and_keeps_stray_bytes_exact()
     {
         var id = "0123456789abcdef";
         var output = new byte[] { 0, 1, 2, 0x1e, (byte)'\n', 255 };
@@ -48,29 +48,21 @@ public class CommandFramingTests
             for (var i = 0; i < stream.Length && !done; i += chunk)
                 done = reader.Feed(stream.AsSpan(i, Math.Min(chunk, stream.Length - i)), out end);
             Assert.True(done, $"chunk size {chunk}");
-            Assert.Equal(output, end.Stdout);
+            Assert.Equal(output, end.Preceding);
             Assert.Equal(42, end.Status);
             Assert.Empty(end.Trailing);
         }
     }
 
     [Fact]
-    public void Markers_of_other_commands_are_output()
+    public void Markers_of_other_commands_are_not_ours()
     {
         var reader = new CommandOutputReader("aaaa");
         var fake = "\u001eNIXVM-END:bbbb:0\n\u001eNIXVM-END:\n";
         Assert.False(reader.Feed(Encoding.ASCII.GetBytes(fake), out _));
         Assert.True(reader.Feed(Encoding.ASCII.GetBytes("\u001eNIXVM-END:aaaa:0\nX"), out var end));
-        Assert.Equal(fake, Encoding.ASCII.GetString(end.Stdout));
+        Assert.Equal(fake, Encoding.ASCII.GetString(end.Preceding));
         Assert.Equal("X", Encoding.ASCII.GetString(end.Trailing));
-    }
-
-    [Fact]
-    public void Safe_length_never_covers_a_possible_marker_start()
-    {
-        var reader = new CommandOutputReader("abcd");
-        reader.Feed(Encoding.ASCII.GetBytes("hello\u001eNIXVM-E"), out _);
-        Assert.True(reader.SafeLength <= 5);
     }
 
     [Fact]
