@@ -103,9 +103,9 @@ public sealed partial class Machine : IAsyncDisposable
             shellConnected = false;
             context.Log.Machine(Name, $"QEMU running (pid {process.Pid})");
         }
-        catch (Exception e) when (e is not MachineFailedException)
+        catch (Exception e)
         {
-            var reason = await FailureReasonAsync();
+            var reason = e is MachineFailedException f ? f.Reason : await FailureReasonAsync();
             await StopProcessAsync();
             if (e is OperationCanceledException && ct.IsCancellationRequested) throw;
             throw new MachineFailedException(Name, $"QEMU did not start: {reason}");
@@ -125,14 +125,18 @@ public sealed partial class Machine : IAsyncDisposable
         {
             await UntilExitOrAsync(shell!.ConnectAsync(boot.Token), boot.Token);
         }
-        catch (Exception e) when (e is not MachineFailedException)
+        catch (Exception e)
         {
-            var timedOut = e is OperationCanceledException && !ct.IsCancellationRequested;
-            if (e is OperationCanceledException && !timedOut) throw;
-            var reason = timedOut && console?.FatalReason is null && IsRunning
-                ? $"the guest did not become ready within {context.Options.BootTimeout.TotalSeconds:0} s (see its console log)"
-                : await FailureReasonAsync();
+            var cancelled = e is OperationCanceledException && ct.IsCancellationRequested;
+            var reason = e switch
+            {
+                MachineFailedException f => f.Reason,
+                OperationCanceledException when !cancelled && console?.FatalReason is null && IsRunning =>
+                    $"the guest did not become ready within {context.Options.BootTimeout.TotalSeconds:0} s (see its console log)",
+                _ => await FailureReasonAsync(),
+            };
             await StopProcessAsync();
+            if (cancelled) throw;
             throw new MachineFailedException(Name, reason);
         }
         shellConnected = true;

@@ -15,7 +15,7 @@ public class NoOrphanTests
         var state = network.StateDirectory;
         var running = OurProcesses.Mentioning(state).Where(p => OurProcesses.IsQemuOrVde(p.CommandLine)).ToList();
         Assert.Equal(3, running.Count);   // two QEMUs and one VLAN switch
-        Assert.True(File.Exists(Path.Combine(state, "vm-state-client", "shell")));
+        Assert.True(Path.Exists(Path.Combine(state, "vm-state-client", "qmp")));   // QEMU's own server socket
 
         await network.DisposeAsync();
 
