@@ -12,11 +12,14 @@ let
   busybox =
     if builtins.pathExists /bin/busybox then builtins.path { path = /bin/busybox; name = "busybox"; }
     else throw "nixvm: /bin/busybox (a static busybox) is missing: run scripts/bootstrap";
-  buildVms = import ./build-vms.nix { inherit kernel busybox; };
+  # qboot (shipped with Debian's QEMU) starts a -kernel guest ~0.25 s sooner than SeaBIOS.
+  qboot = "/usr/share/qemu/qboot.rom";
+  firmware = if builtins.pathExists qboot then builtins.path { path = /. + qboot; name = "qboot.rom"; } else null;
+  buildVms = import ./build-vms.nix { inherit kernel busybox firmware; };
 in {
   inherit buildVms;
   lib = import ./lib.nix // {
-    inherit kernel busybox;
+    inherit kernel busybox firmware;
     validate = import ./validate.nix { inherit kernel; };
   };
 }

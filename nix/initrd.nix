@@ -65,6 +65,7 @@ derivation ({
   args = [ ./builders/initrd.sh ];
   PATH = "/usr/bin:/bin";
   inherit busybox;
+  kernelConfig = kernel.config;
   modules = kernel.importModules (map (m: m.path) modules);
   moduleFiles = concatStringsSep " " (map (m: "${m.name}:${m.path}") modules);
   initScript = ./guest/init.sh;

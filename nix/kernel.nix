@@ -71,6 +71,9 @@ let
         if type == "directory" then hasAttr rel dirs else hasAttr rel wanted;
     };
 
+  configPath = "${kernelDir}/boot/config-${version}";
+  config = if pathExists configPath then builtins.path { path = /. + configPath; name = "linux-${version}-config"; } else "";
+
   vmlinux = derivation {
     name = "linux-${version}-vmlinux";
     system = builtins.currentSystem;
@@ -82,6 +85,6 @@ let
     PATH = "/usr/bin:/bin";
   };
 in {
-  inherit version vmlinux closure importModules isModule isBuiltin known;
+  inherit version vmlinux config closure importModules isModule isBuiltin known;
   dir = kernelDir;
 }

@@ -2,7 +2,7 @@
 # SHARED_DIR, QEMU_OPTS, QEMU_NET_OPTS, QEMU_KERNEL_PARAMS, QEMU_VDE_SOCKET_<n>, "$@"), so that
 # both our driver and nixpkgs' test driver can start it. It never passes -serial, -monitor,
 # -qmp, the 'shell' chardev, a virtconsole or -no-reboot: the driver appends those.
-{ network, vmlinux }:
+{ network, vmlinux, firmware }:
 machine: initrd:
 let
   lib = import ./lib.nix;
@@ -35,7 +35,7 @@ in ''
   exec ''${NIXVM_QEMU:-qemu-system-x86_64} -name ${machine.name} \
     -machine q35,accel=''${NIXVM_ACCEL:-tcg} -m ${toString machine.memoryMB} -smp ${toString machine.cores} \
     -nodefaults -no-user-config -nographic -vga none \
-    -kernel ${vmlinux} -initrd ${initrd} \
+    ${if firmware == null then "" else "-bios ${firmware} "}-kernel ${vmlinux} -initrd ${initrd} \
     -append "${lib.dquoteEscape (network.kernelParamsFor machine)} $QEMU_KERNEL_PARAMS" \
     ${virtfs "/usr" "hostusr" true} \
     ${virtfs "/etc" "hostetc" true} \

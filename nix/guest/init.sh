@@ -26,43 +26,51 @@ read -r cmdline </proc/cmdline
 case " $cmdline " in
   *" nixvm.probe "*) echo NIXVM-PROBE-OK; poweroff -f ;;
 esac
+dbg=
+case " $cmdline " in *" nixvm.debug "*) dbg=1 ;; esac
+step() { # with the kernel parameter nixvm.debug: print boot progress with the uptime
+  [ -z "$dbg" ] || { read -r up _ </proc/uptime; echo "nixvm-debug: $up $*" >"$C"; }
+}
+step init started
 mount -t sysfs sysfs /sys || fatal "mount /sys"
 mkdir -p /dev/pts /dev/shm
 mount -t devpts -o gid=5,mode=620,ptmxmode=666 devpts /dev/pts || fatal "mount /dev/pts"
 mount -t tmpfs -o mode=1777 tmpfs /dev/shm || fatal "mount /dev/shm"
 mount -t tmpfs -o mode=0755 tmpfs /run || fatal "mount /run"
 
+step modules
 . /.nixvm/machine.sh || fatal "read /.nixvm/machine.sh"
 
 for m in $NIXVM_MODULES; do
   insmod "/.nixvm/modules/$m.ko" || fatal "load kernel module $m"
 done
 
-mount9p() { # tag dir [options]
-  mkdir -p "$2"
+mount9p() { # tag dir [options] (the directories exist in the initramfs)
   mount -t 9p -o "trans=virtio,version=9p2000.L,msize=262144${3:+,$3}" "$1" "$2" ||
     fatal "mount 9p share '$1' on $2 (is QEMU given -virtfs ...,mount_tag=$1?)"
 }
 overlay() { # tag dir: read-only host directory with a writable tmpfs layer on top
   mount9p "$1" "/.nixvm/host/$1" ro,cache=loose
-  mkdir -p "/.nixvm/rw/$1/upper" "/.nixvm/rw/$1/work"
   mount -t overlay -o "lowerdir=/.nixvm/host/$1,upperdir=/.nixvm/rw/$1/upper,workdir=/.nixvm/rw/$1/work" overlay "$2" ||
     fatal "mount overlay on $2"
 }
-mkdir -p /.nixvm/rw && mount -t tmpfs -o mode=0755 tmpfs /.nixvm/rw || fatal "mount /.nixvm/rw"
+step 9p mounts
+mount -t tmpfs -o mode=0755 tmpfs /.nixvm/rw &&
+  mkdir /.nixvm/rw/hostusr /.nixvm/rw/hostusr/upper /.nixvm/rw/hostusr/work \
+    /.nixvm/rw/hostetc /.nixvm/rw/hostetc/upper /.nixvm/rw/hostetc/work || fatal "mount /.nixvm/rw"
 overlay hostusr /usr
 overlay hostetc /etc
-for f in hostname hosts passwd group; do
-  cp /.nixvm/etc/$f /etc/$f || fatal "write /etc/$f"
-done
+cp /.nixvm/etc/hostname /.nixvm/etc/hosts /.nixvm/etc/passwd /.nixvm/etc/group /etc/ || fatal "write /etc"
 mount9p nix-store /nix/store ro,cache=loose
 mount9p xchg /tmp/xchg
 mount9p shared /tmp/shared
 
+step network
 # Network: eth0 is the SLiRP NIC (host forwards only), eth<k> the k-th VLAN of this machine,
-# found by MAC. Rename via temporary names so that no rename clashes with a kernel name.
+# found by MAC. If the kernel's names differ, rename via temporary names so that no rename
+# clashes with an existing name.
 ip link set lo up || fatal "bring up lo"
-slirp=
+renames= slirp= same=1
 for d in /sys/class/net/*; do
   n=${d##*/}
   [ "$n" = lo ] && continue
@@ -72,20 +80,21 @@ for d in /sys/class/net/*; do
     [ "${nic%%=*}" = "$mac" ] && { want=${nic#*=}; want=${want%%=*}; }
   done
   if [ -z "$want" ] && [ -z "$slirp" ]; then slirp=$n; want=eth0; fi
-  [ -n "$want" ] && { ip link set "$n" name "nixvm-$want" || fatal "rename $n"; }
+  [ -n "$want" ] && { renames="$renames $n=$want"; [ "$n" = "$want" ] || same=; }
 done
 [ -n "$slirp" ] || fatal "no SLiRP network interface (QEMU -netdev user,id=user.0)"
-ip link set nixvm-eth0 name eth0 && ip addr add 10.0.2.15/24 dev eth0 && ip link set eth0 up ||
-  fatal "configure eth0"
+if [ -z "$same" ]; then
+  for r in $renames; do ip link set "${r%=*}" name "nixvm-${r#*=}" || fatal "rename ${r%=*}"; done
+  for r in $renames; do ip link set "nixvm-${r#*=}" name "${r#*=}" || fatal "rename ${r%=*}"; done
+fi
+ip addr add 10.0.2.15/24 dev eth0 && ip link set eth0 up || fatal "configure eth0"
 for nic in $NIXVM_NICS; do
   mac=${nic%%=*}; rest=${nic#*=}; name=${rest%%=*}; addr=${rest#*=}
-  [ -e "/sys/class/net/nixvm-$name" ] || fatal "no network interface with MAC $mac for $name (QEMU_VDE_SOCKET set?)"
-  ip link set "nixvm-$name" name "$name" && ip addr add "$addr" dev "$name" && ip link set "$name" up ||
-    fatal "configure $name"
+  case " $renames " in *"=$name "*) ;; *) fatal "no network interface with MAC $mac for $name (QEMU_VDE_SOCKET set?)" ;; esac
+  ip addr add "$addr" dev "$name" && ip link set "$name" up || fatal "configure $name"
 done
 hostname "$NIXVM_HOSTNAME" || fatal "set host name"
 
-mkdir -p /root /var /tmp && chmod 1777 /tmp
 nixvm_files
 
 export HOME=/root USER=root PATH=/.nixvm/sbin:/usr/local/bin:/usr/bin:/usr/sbin:/.nixvm/bin
@@ -112,6 +121,7 @@ nixvm_service() { # name command ready timeout
     sleep 0.1
   done
 }
+step services
 nixvm_services
 echo "nixvm: ready"
 
@@ -120,6 +130,7 @@ backdoor() { # NixOS test-instrumentation's backdoor: a root shell on the first 
   exec 2>"$C"
   stty -F /dev/hvc0 raw -echo
   cd /tmp
+  step backdoor
   echo "Spawning backdoor root shell..."
   PS1="" exec bash --norc /dev/hvc0
 }
