@@ -47,7 +47,7 @@ let
       services =
         let
           checkOne = i: s:
-            let what = "service ${toString i}"; in
+            let what = if isAttrs s && isString (s.name or null) then "service '${s.name}'" else "service ${toString i}"; in
             if !(isAttrs s) then fail "services" "${what} must be an attribute set, got ${typeName s}"
             else let s' = noUnknown "services" what [ "name" "command" "ready" "readyTimeout" ] s; in
             if !(s' ? name) then fail "services" "${what} has no 'name'"

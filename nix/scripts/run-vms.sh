@@ -59,7 +59,8 @@ for m in "${machines[@]}"; do
   echo "    root shell: socat - UNIX-CONNECT:$d/shell"
 done
 
-start=$SECONDS
+start=$EPOCHREALTIME
+elapsed() { printf '%.1f' "$(echo "$EPOCHREALTIME - $start" | awk '{print $1 - $3}')"; }
 pending=("${machines[@]}")
 while [ ${#pending[@]} -gt 0 ]; do
   left=()
@@ -68,7 +69,7 @@ while [ ${#pending[@]} -gt 0 ]; do
     if grep -q '^NIXVM-FATAL' "$log" 2>/dev/null; then
       echo "run-vms: machine '$m' failed: $(grep -m1 '^NIXVM-FATAL' "$log")" >&2; exit 1
     elif grep -q '^nixvm: ready' "$log" 2>/dev/null; then
-      echo "  $m ready after $((SECONDS - start)) s"
+      echo "  $m ready after $(elapsed) s"
     elif ! kill -0 "${qemu_pid[$m]}" 2>/dev/null; then
       echo "run-vms: QEMU of machine '$m' exited:" >&2; cat "$state/$m/qemu.log" "$log" >&2 2>/dev/null; exit 1
     else
@@ -77,7 +78,7 @@ while [ ${#pending[@]} -gt 0 ]; do
   done
   pending=("${left[@]+"${left[@]}"}")
   if [ ${#pending[@]} -gt 0 ]; then
-    [ $((SECONDS - start)) -lt "$timeout_s" ] || { echo "run-vms: not ready after $timeout_s s: ${pending[*]}" >&2; exit 1; }
+    [ "${EPOCHREALTIME%.*}" -lt $((${start%.*} + timeout_s)) ] || { echo "run-vms: not ready after $timeout_s s: ${pending[*]}" >&2; exit 1; }
     sleep 0.1
   fi
 done
