@@ -1,11 +1,36 @@
-# One machine's initramfs: busybox, the kernel modules it needs, /init and the generated
-# per-machine files (see nix/guest/init.sh for what happens at boot).
+# One machine's initramfs = base archive (busybox, /init) + module archive + the machine's own
+# archive, concatenated (see nix/guest/init.sh for what happens at boot).
 { kernel, busybox, network }:
 machine:
 let
   lib = import ./lib.nix;
   inherit (builtins) concatStringsSep filter length listToAttrs map;
   esc = lib.shellEscape;
+
+  cpioFunctions = ./builders/cpio.sh;
+  # Shared by all machines (and networks): /init, busybox, skeleton.
+  base = derivation {
+    name = "nixvm-initrd-base";
+    system = builtins.currentSystem;
+    builder = "/bin/sh";
+    args = [ ./builders/initrd-base.sh ];
+    PATH = "/usr/bin:/bin";
+    inherit busybox cpioFunctions;
+    initScript = ./guest/init.sh;
+    ncScript = ./guest/nc.sh;
+  };
+  # Shared by machines with the same module closure.
+  moduleArchive = modules: derivation {
+    name = "linux-${kernel.version}-initrd-modules";
+    system = builtins.currentSystem;
+    builder = "/bin/sh";
+    args = [ ./builders/initrd-modules.sh ];
+    PATH = "/usr/bin:/bin";
+    inherit cpioFunctions;
+    modules = kernel.importModules (map (m: m.path) modules);
+    moduleFiles = concatStringsSep " " (map (m: "${m.name}:${m.path}") modules);
+    kernelConfig = kernel.config;
+  };
 
   defaultModules = [ "virtio_pci" "virtio_console" "virtio_net" "9p" "9pnet_virtio" "overlay" ];
   modules = kernel.closure (defaultModules ++ machine.modules);
@@ -64,12 +89,8 @@ derivation ({
   builder = "/bin/sh";
   args = [ ./builders/initrd.sh ];
   PATH = "/usr/bin:/bin";
-  inherit busybox;
-  kernelConfig = kernel.config;
-  modules = kernel.importModules (map (m: m.path) modules);
-  moduleFiles = concatStringsSep " " (map (m: "${m.name}:${m.path}") modules);
-  initScript = ./guest/init.sh;
-  ncScript = ./guest/nc.sh;
+  inherit base cpioFunctions;
+  moduleArchive = moduleArchive modules;
   inherit machineSh filesScript;
   inherit (etc) hostname hosts passwd group;
   passAsFile = [ "machineSh" "filesScript" "hostname" "hosts" "passwd" "group" ] ++ map fileAttr textFiles;
