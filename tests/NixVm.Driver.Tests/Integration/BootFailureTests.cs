@@ -8,7 +8,7 @@ public class BootFailureTests
 {
     static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    [Fact]
+    [Fact(Timeout = 600_000)]
     public async Task A_failing_service_is_reported_at_once_with_its_reason()
     {
         await using var network = await TestNetwork.CreateAsync(TestNetwork.Case("failing-service"), "failing-service");
@@ -21,7 +21,7 @@ public class BootFailureTests
         Assert.False(network["broken"].IsRunning);
     }
 
-    [Fact]
+    [Fact(Timeout = 600_000)]
     public async Task A_service_that_never_gets_ready_is_reported_with_its_reason()
     {
         await using var network = await TestNetwork.CreateAsync(TestNetwork.Case("never-ready"), "never-ready");

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Security.Cryptography;
 using System.Text;
 using NixVm.Driver.Machines;
+using NixVm.Driver.Tests.Support;
 
 namespace NixVm.Driver.Tests.Integration;
 
@@ -10,7 +11,7 @@ public class CommandTests(WebNetworkFixture fixture) : IClassFixture<WebNetworkF
     Machine Client => fixture.Network["client"];
     static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    [Fact]
+    [Fact(Timeout = 600_000)]
     public async Task Exit_code_stdout_and_stderr_come_back_separately()
     {
         var r = await Client.ExecuteAsync("echo out; echo err >&2; printf 'no newline'; exit 3", ct: Ct);
@@ -19,7 +20,7 @@ public class CommandTests(WebNetworkFixture fixture) : IClassFixture<WebNetworkF
         Assert.Equal("err\n", r.Stderr);
     }
 
-    [Fact]
+    [Fact(Timeout = 600_000)]
     public async Task Succeed_and_fail_check_the_status()
     {
         Assert.Equal("ok\n", await Client.SucceedAsync("echo ok", ct: Ct));
@@ -30,7 +31,7 @@ public class CommandTests(WebNetworkFixture fixture) : IClassFixture<WebNetworkF
         await Assert.ThrowsAsync<CommandFailedException>(() => Client.FailAsync("true", ct: Ct));
     }
 
-    [Fact]
+    [Fact(Timeout = 600_000)]
     public async Task One_MiB_of_binary_output_is_returned_exactly()
     {
         var r = await Client.ExecuteAsync("head -c 1048576 /dev/urandom > /tmp/blob && cat /tmp/blob", ct: Ct);
@@ -40,14 +41,14 @@ public class CommandTests(WebNetworkFixture fixture) : IClassFixture<WebNetworkF
         Assert.Equal(guestHash, Convert.ToHexString(SHA256.HashData(r.StdoutBytes)).ToLowerInvariant());
     }
 
-    [Fact]
+    [Fact(Timeout = 600_000)]
     public async Task Binary_stderr_is_returned_exactly()
     {
         var r = await Client.ExecuteAsync("printf '\\000\\001\\377\\n\\r' >&2", ct: Ct);
         Assert.Equal(new byte[] { 0, 1, 255, 10, 13 }, r.StderrBytes);
     }
 
-    [Fact]
+    [Fact(Timeout = 600_000)]
     public async Task Output_that_contains_the_framing_markers_is_just_output()
     {
         var r = await Client.ExecuteAsync(
@@ -57,7 +58,7 @@ public class CommandTests(WebNetworkFixture fixture) : IClassFixture<WebNetworkF
         Assert.Equal("still in step\n", await Client.SucceedAsync("echo still in step", ct: Ct));
     }
 
-    [Fact]
+    [Fact(Timeout = 600_000)]
     public async Task Commands_with_quotes_newlines_and_syntax_errors_do_not_wedge_the_shell()
     {
         Assert.Equal("it's \"fine\"\nsecond\n", await Client.SucceedAsync("echo \"it's \\\"fine\\\"\"\necho second", ct: Ct));
@@ -69,13 +70,13 @@ public class CommandTests(WebNetworkFixture fixture) : IClassFixture<WebNetworkF
         Assert.Equal("alive\n", await Client.SucceedAsync("echo alive", ct: Ct));
     }
 
-    [Fact]
+    [Fact(Timeout = 600_000)]
     public async Task Commands_read_no_input_from_the_shell()
     {
         Assert.Equal("", await Client.SucceedAsync("cat", timeout: TimeSpan.FromSeconds(30), ct: Ct));
     }
 
-    [Fact]
+    [Fact(Timeout = 600_000)]
     public async Task A_command_that_outlives_its_timeout_is_killed_with_its_children()
     {
         var clock = Stopwatch.StartNew();
@@ -87,7 +88,7 @@ public class CommandTests(WebNetworkFixture fixture) : IClassFixture<WebNetworkF
         Assert.Equal("", await Client.SucceedAsync("pgrep -x sleep || true", ct: Ct));
     }
 
-    [Fact]
+    [Fact(Timeout = 600_000)]
     public async Task Cancellation_stops_the_guest_command()
     {
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(Ct);
@@ -96,7 +97,7 @@ public class CommandTests(WebNetworkFixture fixture) : IClassFixture<WebNetworkF
         Assert.Equal("", await Client.SucceedAsync("pgrep -x sleep || true", ct: Ct));
     }
 
-    [Fact]
+    [Fact(Timeout = 600_000)]
     public async Task Waits_poll_until_the_condition_holds()
     {
         await Client.SucceedAsync("(sleep 1; touch /tmp/later) >/dev/null 2>&1 &", ct: Ct);
@@ -108,10 +109,11 @@ public class CommandTests(WebNetworkFixture fixture) : IClassFixture<WebNetworkF
         await Client.WaitForConsoleTextAsync("nixvm: ready", TimeSpan.FromSeconds(5), Ct);
     }
 
-    [Fact]
+    [Fact(Timeout = 600_000)]
     public async Task Files_copy_both_ways_through_the_shared_directory()
     {
-        var dir = Directory.CreateTempSubdirectory("nixvm-copy-").FullName;
+        using var temp = new TempDirectory();
+        var dir = temp.Path;
         var file = Path.Combine(dir, "hello.txt");
         await File.WriteAllTextAsync(file, "from the host", Ct);
         await Client.CopyFromHostAsync(file, "/root/in/hello.txt", Ct);
@@ -121,7 +123,7 @@ public class CommandTests(WebNetworkFixture fixture) : IClassFixture<WebNetworkF
         Assert.Equal("from the guest\n", await File.ReadAllTextAsync(back, Encoding.UTF8, Ct));
     }
 
-    [Fact]
+    [Fact(Timeout = 600_000)]
     public async Task The_monitor_answers()
     {
         var status = await Client.SendMonitorCommandAsync("info status", Ct);

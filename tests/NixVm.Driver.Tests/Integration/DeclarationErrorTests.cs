@@ -5,7 +5,7 @@ namespace NixVm.Driver.Tests.Integration;
 /// <summary>Bad network declarations fail evaluation with a throw naming the machine and the attribute.</summary>
 public class DeclarationErrorTests
 {
-    [Theory]
+    [Theory(Timeout = 600_000)]
     [InlineData("machines.a.colour = \"red\";", "machine 'a': attribute 'colour': unknown attribute (allowed: vlans, memoryMB")]
     [InlineData("machines.A_b = {};", "machine 'A_b': the name is not a valid host name")]
     [InlineData("machines.a.vlans = [ 0 ];", "machine 'a': attribute 'vlans': VLAN 0 is out of range (1..255)")]
@@ -21,7 +21,8 @@ public class DeclarationErrorTests
     [InlineData("machines = {};", "network 't': no machines declared")]
     public async Task Bad_declarations_name_the_machine_and_attribute(string declaration, string expected)
     {
-        var file = Path.Combine(Directory.CreateTempSubdirectory("nixvm-decl-").FullName, "bad.nix");
+        using var dir = new TempDirectory();
+        var file = dir.File("bad.nix");
         await File.WriteAllTextAsync(file,
             $"{{ vms = (import {Repo.PathOf("nix")} {{ }}).buildVms {{ name = \"t\"; {declaration} }}; }}", TestContext.Current.CancellationToken);
         var r = await NixBuild.RunAsync(file, "vms");
@@ -29,7 +30,7 @@ public class DeclarationErrorTests
         Assert.Contains("error: nixvm: " + expected, r.Stderr);
     }
 
-    [Fact]
+    [Fact(Timeout = 600_000)]
     public async Task A_missing_kernel_says_how_to_get_one()
     {
         var r = await NixBuild.RunAsync(TestNetwork.WebSample, "vms", new Dictionary<string, string> { ["NIXVM_KERNEL_DIR"] = "/nonexistent/kernel" });

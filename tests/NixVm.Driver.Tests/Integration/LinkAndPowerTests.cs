@@ -6,9 +6,10 @@ namespace NixVm.Driver.Tests.Integration;
 public class LinkAndPowerTests
 {
     static CancellationToken Ct => TestContext.Current.CancellationToken;
-    const string Fetch = "wget -T 3 -qO- http://webserver/";
+    // busybox wget's -T does not bound connect(), which hangs while ARP fails; timeout(1) does.
+    const string Fetch = "timeout 5 wget -qO- http://webserver/";
 
-    [Fact]
+    [Fact(Timeout = 600_000)]
     public async Task Block_cuts_the_clients_reach_and_unblock_restores_it()
     {
         await using var network = await TestNetwork.StartAsync(TestNetwork.WebSample, "block-unblock");
@@ -27,7 +28,7 @@ public class LinkAndPowerTests
         await Assert.ThrowsAsync<ArgumentException>(() => client.BlockAsync(vlan: 9, ct: Ct));
     }
 
-    [Fact]
+    [Fact(Timeout = 600_000)]
     public async Task A_crashed_machine_is_unreachable_and_starts_again()
     {
         await using var network = await TestNetwork.StartAsync(TestNetwork.WebSample, "crash-restart");
@@ -43,7 +44,7 @@ public class LinkAndPowerTests
         Assert.Contains("Hello from webserver", await client.WaitUntilSucceedsAsync(Fetch, TimeSpan.FromSeconds(60), Ct));
     }
 
-    [Fact]
+    [Fact(Timeout = 600_000)]
     public async Task Shutdown_powers_off_and_commands_start_the_machine_again()
     {
         await using var network = await TestNetwork.StartAsync(TestNetwork.WebSample, "shutdown");
@@ -55,7 +56,7 @@ public class LinkAndPowerTests
         await client.FailAsync("test -e /tmp/marker", ct: Ct);
     }
 
-    [Fact]
+    [Fact(Timeout = 600_000)]
     public async Task A_port_can_be_forwarded_at_run_time()
     {
         await using var network = await TestNetwork.StartAsync(TestNetwork.WebSample, "forward-port");

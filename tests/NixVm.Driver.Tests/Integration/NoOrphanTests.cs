@@ -8,7 +8,7 @@ public class NoOrphanTests
 {
     static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    [Fact]
+    [Fact(Timeout = 600_000)]
     public async Task Disposing_the_network_stops_every_process_and_removes_its_sockets()
     {
         var network = await TestNetwork.StartAsync(TestNetwork.WebSample, "dispose-orphans");
@@ -23,7 +23,7 @@ public class NoOrphanTests
         Assert.False(Directory.Exists(state));
     }
 
-    [Fact]
+    [Fact(Timeout = 600_000)]
     public async Task Killing_the_owner_with_SIGKILL_leaves_nothing_behind()
     {
         var manifest = await NixBuild.BuildAsync(TestNetwork.WebSample, "vms");

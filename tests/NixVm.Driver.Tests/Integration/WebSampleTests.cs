@@ -5,7 +5,7 @@ namespace NixVm.Driver.Tests.Integration;
 /// <summary>The 2009 seed's example: a web server and a client on VLAN 1, the page also forwarded to the host.</summary>
 public class WebSampleTests
 {
-    [Fact]
+    [Fact(Timeout = 600_000)]
     public async Task Client_and_host_fetch_the_page()
     {
         var ct = TestContext.Current.CancellationToken;

@@ -1,4 +1,5 @@
 using NixVm.Driver.Accelerators;
+using NixVm.Driver.Tests.Support;
 
 namespace NixVm.Driver.Tests.Unit;
 
@@ -7,7 +8,8 @@ public class AcceleratorProbeTests
     [Fact]
     public async Task Auto_without_a_kvm_device_is_tcg_and_says_why()
     {
-        var probe = new AcceleratorProbe(Path.Combine(Path.GetTempPath(), "nixvm-probe-" + Guid.NewGuid()), "/nonexistent/kvm");
+        using var cache = new TempDirectory();
+        var probe = new AcceleratorProbe(cache.Path, "/nonexistent/kvm");
         var v = await probe.ResolveAsync(AcceleratorMode.Auto, "/k", "/i", TestContext.Current.CancellationToken);
         Assert.Equal("tcg", v.Accelerator);
         Assert.Contains("/nonexistent/kvm does not exist", v.Reason);
@@ -16,7 +18,8 @@ public class AcceleratorProbeTests
     [Fact]
     public async Task Explicit_modes_are_honoured()
     {
-        var probe = new AcceleratorProbe(Path.GetTempPath(), "/nonexistent/kvm");
+        using var cache = new TempDirectory();
+        var probe = new AcceleratorProbe(cache.Path, "/nonexistent/kvm");
         Assert.Equal("tcg", (await probe.ResolveAsync(AcceleratorMode.Tcg, "/k", "/i", TestContext.Current.CancellationToken)).Accelerator);
         var e = await Assert.ThrowsAsync<InvalidOperationException>(() => probe.ResolveAsync(AcceleratorMode.Kvm, "/k", "/i", TestContext.Current.CancellationToken));
         Assert.Contains("KVM was asked for but /nonexistent/kvm does not exist", e.Message);
@@ -25,7 +28,8 @@ public class AcceleratorProbeTests
     [Fact]
     public async Task A_cached_verdict_is_reused_without_probing()
     {
-        var cache = Directory.CreateTempSubdirectory("nixvm-probe-").FullName;
+        using var temp = new TempDirectory();
+        var cache = temp.Path;
         var kvm = Path.Combine(cache, "fake-kvm");
         await File.WriteAllTextAsync(kvm, "", TestContext.Current.CancellationToken);   // openable, so auto would probe
         var key = AcceleratorProbe.CacheKey("/guest/kernel");
@@ -40,7 +44,8 @@ public class AcceleratorProbeTests
     [Fact]
     public void A_corrupt_cache_reads_as_empty()
     {
-        var f = Path.GetTempFileName();
+        using var temp = new TempDirectory();
+        var f = temp.File("cache.json");
         File.WriteAllText(f, "{not json");
         Assert.Empty(AcceleratorProbe.ReadCache(f));
     }
