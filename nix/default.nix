@@ -8,7 +8,9 @@ let
   cacheDir = orElse (env "NIXVM_CACHE_DIR") (orElse (env "XDG_CACHE_HOME") (env "HOME" + "/.cache") + "/nixvmtasks");
   dir = if kernelDir != null then toString kernelDir else orElse (env "NIXVM_KERNEL_DIR") (cacheDir + "/kernel/current");
 
-  kernel = import ./kernel.nix { kernelDir = dir; };
+  kernel =
+    if builtins.substring 0 1 dir != "/" then throw "nixvm: the kernel directory '${dir}' must be an absolute path"
+    else import ./kernel.nix { kernelDir = dir; };
   busybox =
     if builtins.pathExists /bin/busybox then builtins.path { path = /bin/busybox; name = "busybox"; }
     else throw "nixvm: /bin/busybox (a static busybox) is missing: run scripts/bootstrap";

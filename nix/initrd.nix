@@ -46,6 +46,20 @@ let
       www-data:x:33:33:www-data:/var/www:/usr/sbin/nologin
       nobody:x:65534:65534:nobody:/nonexistent:/usr/sbin/nologin
     '';
+    # No DNS server is reachable (SLiRP is restricted): names come from /etc/hosts, and an
+    # unknown name fails at once instead of after resolver timeouts.
+    "resolv.conf" = "# nixvm: no DNS in the guest; machine names are in /etc/hosts\nnameserver 127.0.0.1\n";
+    "nsswitch.conf" = ''
+      passwd: files
+      group: files
+      shadow: files
+      hosts: files dns
+      networks: files
+      protocols: files
+      services: files
+      ethers: files
+      rpc: files
+    '';
     group = ''
       root:x:0:
       daemon:x:1:
@@ -53,6 +67,9 @@ let
       nogroup:x:65534:
     '';
   };
+
+  etcNames = builtins.attrNames etc;
+  etcAttr = n: "etc_" + builtins.replaceStrings [ "." ] [ "_" ] n;
 
   nics = map (e: let v = e.value; in
     "${network.macFor v machine}=eth${toString e.index}=${network.ipFor v machine}/24") (lib.indexed machine.vlans);
@@ -92,6 +109,7 @@ derivation ({
   inherit base cpioFunctions;
   moduleArchive = moduleArchive modules;
   inherit machineSh filesScript;
-  inherit (etc) hostname hosts passwd group;
-  passAsFile = [ "machineSh" "filesScript" "hostname" "hosts" "passwd" "group" ] ++ map fileAttr textFiles;
-} // listToAttrs (map (e: { name = fileAttr e; value = e.value.text; }) textFiles))
+  etcFiles = concatStringsSep " " etcNames;
+  passAsFile = [ "machineSh" "filesScript" ] ++ map etcAttr etcNames ++ map fileAttr textFiles;
+} // listToAttrs (map (n: { name = etcAttr n; value = etc.${n}; }) etcNames
+  ++ map (e: { name = fileAttr e; value = e.value.text; }) textFiles))

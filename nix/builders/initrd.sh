@@ -4,7 +4,9 @@ set -eu
 r=$PWD/root
 mkdir -p "$r/.nixvm/etc" "$r/.nixvm/files"
 cp "$machineShPath" "$r/.nixvm/machine.sh"
-for f in hostname hosts passwd group; do eval "cp \"\$${f}Path\" \"\$r/.nixvm/etc/$f\""; done
+for f in $etcFiles; do # etc_resolv_conf -> $etc_resolv_confPath
+  eval "cp \"\$etc_$(echo "$f" | tr . _)Path\" \"\$r/.nixvm/etc/$f\""
+done
 chmod -R u+w,go-w "$r"
 
 install_file() { # source guest-path mode (files keep the declared mode; directories are copied)

@@ -60,7 +60,7 @@ mount -t tmpfs -o mode=0755 tmpfs /.nixvm/rw &&
     /.nixvm/rw/hostetc /.nixvm/rw/hostetc/upper /.nixvm/rw/hostetc/work || fatal "mount /.nixvm/rw"
 overlay hostusr /usr
 overlay hostetc /etc
-cp /.nixvm/etc/hostname /.nixvm/etc/hosts /.nixvm/etc/passwd /.nixvm/etc/group /etc/ || fatal "write /etc"
+cp /.nixvm/etc/* /etc/ || fatal "write /etc"
 mount9p nix-store /nix/store ro,cache=loose
 mount9p xchg /tmp/xchg
 mount9p shared /tmp/shared
