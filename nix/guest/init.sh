@@ -12,7 +12,7 @@ exec <"$C" >"$C" 2>&1
 echo # end the firmware's last line, so that our markers start a line
 
 fatal() {
-  echo "NIXVM-FATAL: $*" >"$C"
+  printf '\nNIXVM-FATAL: %s\n' "$*" >"$C" # on a line of its own, even after partial output
   poweroff -f
   echo o >/proc/sysrq-trigger # poweroff failed: last resort
 }

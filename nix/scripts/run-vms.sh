@@ -66,9 +66,9 @@ while [ ${#pending[@]} -gt 0 ]; do
   left=()
   for m in "${pending[@]}"; do
     log=$state/$m/console.log
-    if grep -q '^NIXVM-FATAL' "$log" 2>/dev/null; then
-      echo "run-vms: machine '$m' failed: $(grep -m1 '^NIXVM-FATAL' "$log")" >&2; exit 1
-    elif grep -q '^nixvm: ready' "$log" 2>/dev/null; then
+    if grep -q 'NIXVM-FATAL' "$log" 2>/dev/null; then
+      echo "run-vms: machine '$m' failed: $(grep -m1 -o 'NIXVM-FATAL.*' "$log")" >&2; exit 1
+    elif grep -q 'nixvm: ready' "$log" 2>/dev/null; then
       echo "  $m ready after $(elapsed) s"
     elif ! kill -0 "${qemu_pid[$m]}" 2>/dev/null; then
       echo "run-vms: QEMU of machine '$m' exited:" >&2; cat "$state/$m/qemu.log" "$log" >&2 2>/dev/null; exit 1
