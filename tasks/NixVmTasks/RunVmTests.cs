@@ -1,0 +1,116 @@
+using System.Text.RegularExpressions;
+using System.Xml.Linq;
+using Microsoft.Build.Framework;
+using Microsoft.Build.Utilities;
+
+namespace NixVmTasks;
+
+/// <summary>
+/// Runs the compiled xunit v3 test project (an executable) with the network's manifest in its
+/// environment. The test process owns the VMs, so a timeout or Ctrl-C kills the whole tree and
+/// nothing lives on inside an MSBuild node. Each failed test becomes a NIXVM040 error.
+/// </summary>
+public sealed class RunVmTests : ToolTask
+{
+    [Required] public string TestAssembly { get; set; } = "";
+    [Required] public string Manifest { get; set; } = "";
+    [Required] public string ResultsDirectory { get; set; } = "";
+    [Required] public string ProjectFile { get; set; } = "";
+    public string Accelerator { get; set; } = "auto";
+    public bool Trx { get; set; }
+    public bool Coverage { get; set; }
+    public int TimeoutSeconds { get; set; }
+
+    /// <summary>JUnit (and TRX) results and the logs directory.</summary>
+    [Output] public ITaskItem[] Results { get; private set; } = [];
+
+    string JUnitFile => Path.Combine(ResultsDirectory, Path.GetFileNameWithoutExtension(TestAssembly) + ".junit.xml");
+    string TrxFile => Path.Combine(ResultsDirectory, Path.GetFileNameWithoutExtension(TestAssembly) + ".trx");
+    string LogDirectory => Path.Combine(ResultsDirectory, "logs");
+
+    protected override string ToolName => "dotnet";
+
+    protected override string GenerateFullPathToTool() =>
+        Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host ? host : ToolLocator.Find(ToolName) ?? ToolName;
+
+    protected override MessageImportance StandardOutputLoggingImportance => MessageImportance.Normal;
+
+    public override bool Execute()
+    {
+        if (ToolLocator.Find("qemu-system-x86_64") is null)
+        {
+            Log.LogError(null, ErrorCodes.QemuMissing, null, ProjectFile, 0, 0, 0, 0,
+                "qemu-system-x86_64 was not found on PATH; install QEMU (scripts/bootstrap does it on Debian/Ubuntu)");
+            return false;
+        }
+        Directory.CreateDirectory(ResultsDirectory);
+        File.Delete(JUnitFile);
+        if (TimeoutSeconds > 0) Timeout = TimeoutSeconds * 1000;
+        YieldDuringToolExecution = true;
+        EnvironmentVariables =
+        [
+            "NIXVM_MANIFEST=" + Manifest,
+            "NIXVM_LOG_DIR=" + LogDirectory,
+            "NIXVM_ACCELERATOR=" + Accelerator,
+            "NIXVM_COVERAGE=" + (Coverage ? "1" : "0"),
+        ];
+        base.Execute();
+        ReportResults();
+        var results = new List<ITaskItem> { new TaskItem(JUnitFile, new Dictionary<string, string> { ["Format"] = "JUnit" }) };
+        if (Trx) results.Add(new TaskItem(TrxFile, new Dictionary<string, string> { ["Format"] = "Trx" }));
+        results.Add(new TaskItem(LogDirectory, new Dictionary<string, string> { ["Format"] = "Logs" }));
+        Results = results.Where(r => File.Exists(r.ItemSpec) || Directory.Exists(r.ItemSpec)).ToArray();
+        return !Log.HasLoggedErrors;
+    }
+
+    protected override string GenerateCommandLineCommands()
+    {
+        var b = new CommandLineBuilder();
+        b.AppendSwitch("exec");
+        b.AppendFileNameIfNotNull(TestAssembly);
+        b.AppendSwitch("-noColor");
+        b.AppendSwitchIfNotNull("-result-junit ", JUnitFile);
+        if (Trx) b.AppendSwitchIfNotNull("-result-trx ", TrxFile);
+        return b.ToString();
+    }
+
+    // The test run's exit code says "some test failed"; the JUnit file says which, so errors come from there.
+    protected override bool HandleTaskExecutionErrors() => true;
+
+    void ReportResults()
+    {
+        if (!File.Exists(JUnitFile))
+        {
+            var why = ExitCode == -1 ? $"it did not finish within {TimeoutSeconds} s (NixVmTimeoutSeconds) and was killed" : $"it exited with code {ExitCode}";
+            Log.LogError(null, ErrorCodes.TestRunFailed, null, ProjectFile, 0, 0, 0, 0,
+                $"the VM tests in {Path.GetFileName(TestAssembly)} produced no results: {why}; see the output above and {LogDirectory}");
+            return;
+        }
+        var doc = XDocument.Load(JUnitFile);
+        var total = 0;
+        foreach (var testCase in doc.Descendants("testcase"))
+        {
+            total++;
+            var failure = testCase.Element("failure") ?? testCase.Element("error");
+            if (failure is null) continue;
+            var name = testCase.Attribute("name")?.Value ?? "?";
+            var message = (failure.Attribute("message")?.Value ?? "").Trim();
+            var (file, line) = SourceOf(failure.Value);
+            Log.LogError(null, ErrorCodes.TestFailed, null, file ?? ProjectFile, line, 0, 0, 0, $"VM test failed: {name}: {message}");
+        }
+        if (total == 0)
+            Log.LogError(null, ErrorCodes.TestRunFailed, null, ProjectFile, 0, 0, 0, 0, $"no tests ran in {Path.GetFileName(TestAssembly)}; add [Fact] tests or check the output above");
+        else if (!Log.HasLoggedErrors)
+            Log.LogMessage(MessageImportance.High, $"NixVm: {total} VM test(s) passed; results in {ResultsDirectory}");
+    }
+
+    /// <summary>The first stack frame in the test project's own sources.</summary>
+    (string?, int) SourceOf(string stack)
+    {
+        var projectDir = Path.GetDirectoryName(Path.GetFullPath(ProjectFile))!;
+        foreach (Match m in Regex.Matches(stack, @"(/[^\s:]+\.cs)(?:\(|:line )(\d+)"))
+            if (m.Groups[1].Value.StartsWith(projectDir, StringComparison.Ordinal))
+                return (m.Groups[1].Value, int.Parse(m.Groups[2].Value));
+        return (null, 0);
+    }
+}

@@ -1,0 +1,86 @@
+using System.Diagnostics;
+using Microsoft.Build.Framework;
+
+namespace NixVmTasks;
+
+/// <summary>
+/// NixVmUp: boots the network in a detached <c>nixvm-runner up</c> whose stdio are files (a child
+/// holding MSBuild's pipes would hang the build), records its pid, and prints each machine's state
+/// directory and forwarded ports once all are ready.
+/// </summary>
+public sealed class StartNetwork : Microsoft.Build.Utilities.Task
+{
+    [Required] public string RunnerAssembly { get; set; } = "";
+    [Required] public string Manifest { get; set; } = "";
+    [Required] public string PidFile { get; set; } = "";
+    [Required] public string OutputFile { get; set; } = "";
+    [Required] public string LogDirectory { get; set; } = "";
+    [Required] public string ProjectFile { get; set; } = "";
+    public string Accelerator { get; set; } = "auto";
+    public int TimeoutSeconds { get; set; } = 300;
+
+    public override bool Execute()
+    {
+        if (RunnerProcess.Alive(PidFile) is { } running)
+        {
+            Log.LogWarning(null, ErrorCodes.NetworkAlreadyUp, null, ProjectFile, 0, 0, 0, 0,
+                $"the network is already up (runner pid {running}); stop it first with -t:NixVmDown");
+            PrintState();
+            return true;
+        }
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(PidFile))!);
+        Directory.CreateDirectory(LogDirectory);
+        var dotnet = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } h ? h : "dotnet";
+        // sh puts the runner in the background with file stdio and its own session, prints its pid and exits.
+        var psi = new ProcessStartInfo("/bin/sh")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardInput = true,
+            UseShellExecute = false,
+        };
+        foreach (var a in new[]
+                 {
+                     "-c", "setsid \"$0\" \"$1\" up --manifest \"$2\" --logs \"$3\" --accelerator \"$4\" >\"$5\" 2>&1 </dev/null & echo $!",
+                     dotnet, RunnerAssembly, Manifest, LogDirectory, Accelerator, OutputFile,
+                 })
+            psi.ArgumentList.Add(a);
+        using (var sh = Process.Start(psi)!)
+        {
+            var pidText = sh.StandardOutput.ReadToEnd().Trim();
+            sh.WaitForExit();
+            File.WriteAllText(PidFile, pidText);
+        }
+        var pid = int.Parse(File.ReadAllText(PidFile));
+        var clock = Stopwatch.StartNew();
+        while (clock.Elapsed < TimeSpan.FromSeconds(TimeoutSeconds))
+        {
+            var output = File.Exists(OutputFile) ? File.ReadAllText(OutputFile) : "";
+            if (output.Contains("all machines ready", StringComparison.Ordinal))
+            {
+                PrintState();
+                Log.LogMessage(MessageImportance.High, "NixVm: network is up; stop it with: dotnet build -t:NixVmDown");
+                return true;
+            }
+            if (!RunnerProcess.Exists(pid))
+            {
+                File.Delete(PidFile);
+                Log.LogError(null, ErrorCodes.NetworkUpFailed, null, ProjectFile, 0, 0, 0, 0,
+                    $"the network did not come up: {output.Trim()}");
+                return false;
+            }
+            Thread.Sleep(100);
+        }
+        RunnerProcess.Signal(pid, RunnerProcess.SigTerm);
+        File.Delete(PidFile);
+        Log.LogError(null, ErrorCodes.NetworkUpFailed, null, ProjectFile, 0, 0, 0, 0,
+            $"the network was not ready within {TimeoutSeconds} s; stopped it. See {LogDirectory}");
+        return false;
+    }
+
+    void PrintState()
+    {
+        if (!File.Exists(OutputFile)) return;
+        foreach (var line in File.ReadAllLines(OutputFile).Where(l => l.Length > 0))
+            Log.LogMessage(MessageImportance.High, "NixVm: " + line);
+    }
+}

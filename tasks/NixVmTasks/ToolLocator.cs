@@ -1,0 +1,24 @@
+namespace NixVmTasks;
+
+/// <summary>Finds host programs on PATH (the build's tools must come from the user's system).</summary>
+static class ToolLocator
+{
+    public static string? Find(string program)
+    {
+        foreach (var dir in (Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries))
+        {
+            var candidate = Path.Combine(dir, program);
+            if (File.Exists(candidate)) return candidate;
+        }
+        return null;
+    }
+
+    /// <summary>The guest kernel cache that scripts/bootstrap fills (same rule as nix/default.nix).</summary>
+    public static string KernelDirectory()
+    {
+        if (Environment.GetEnvironmentVariable("NIXVM_KERNEL_DIR") is { Length: > 0 } dir) return dir;
+        var cache = Environment.GetEnvironmentVariable("XDG_CACHE_HOME") is { Length: > 0 } x ? x
+            : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache");
+        return Path.Combine(cache, "nixvmtasks", "kernel", "current");
+    }
+}
