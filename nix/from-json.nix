@@ -1,19 +1,29 @@
-# Builds the network a .csproj declares (NixVmTasks writes the JSON from its VirtualMachine and
-# PortForward items):  nix-build nix/from-json.nix --argstr declaration obj/Debug/nixvm/network.json
-# A machine's `nixFile` is a plain machine declaration (the same attribute set as in a
-# buildVms call), so the same files serve `dotnet build` and a hand-written Nix network.
-# Item metadata (memory, cores, VLANs) overrides the file; services and forwards are appended.
-{ declaration, nixvm ? import ./. { } }:
+# What the MSBuild side runs: nix-build nix/from-json.nix --argstr declaration <network.json>
+# The JSON has the attribute names of a Nix declaration (see validate.nix). A machine may add
+# "nixFile": a Nix file (relative to the JSON file, or absolute) holding a machine declaration
+# (an attribute set, or a function called with { }). The JSON's own values win for scalars;
+# lists (services, forwards, modules, kernelParams) are the file's followed by the JSON's, and
+# files are merged with the JSON's entries winning.
+{ declaration, kernelDir ? null }:
 let
-  decl = builtins.fromJSON (builtins.readFile declaration);
-  machine = name: m:
-    let
-      base = if m ? nixFile then import m.nixFile else { };
-      pick = attr: if m ? ${attr} then { ${attr} = m.${attr}; } else { };
-    in
-    base // pick "memoryMB" // pick "cores" // pick "vlans" // {
-      services = (base.services or [ ]) ++ m.services;
-      forwards = (base.forwards or [ ]) ++ m.forwards;
-    };
+  inherit (builtins) filter fromJSON isFunction listToAttrs mapAttrs pathExists readFile removeAttrs substring;
+  nixvm = import ./. { inherit kernelDir; };
+  isText = substring 0 1 declaration == "{";
+  decl = fromJSON (if isText then declaration else readFile declaration);
+  baseDir = if isText then "/" else dirOf declaration;
+
+  merge = name: m:
+    let own = removeAttrs m [ "nixFile" ]; in
+    if (m.nixFile or null) == null then own
+    else
+      let
+        path = if substring 0 1 m.nixFile == "/" then m.nixFile else "${baseDir}/${m.nixFile}";
+        imported = if pathExists path then import (/. + path)
+          else throw "nixvm: machine '${name}': attribute 'nixFile': ${path} does not exist";
+        file = if isFunction imported then imported { } else imported;
+        lists = filter (a: file ? ${a} || own ? ${a}) [ "services" "forwards" "modules" "kernelParams" ];
+      in file // own
+        // listToAttrs (map (a: { name = a; value = (file.${a} or [ ]) ++ (own.${a} or [ ]); }) lists)
+        // (if file ? files || own ? files then { files = (file.files or { }) // (own.files or { }); } else { });
 in
-nixvm.buildVms { inherit (decl) name; machines = builtins.mapAttrs machine decl.machines; }
+nixvm.buildVms (decl // { machines = mapAttrs merge (decl.machines or { }); })
