@@ -7,6 +7,11 @@ mkdir -p "$r/.nixvm/bin" "$r/.nixvm/sbin" "$r/.nixvm/host/hostusr" "$r/.nixvm/ho
   "$r/dev" "$r/proc" "$r/sys" "$r/run" "$r/usr" "$r/etc" "$r/nix/store" "$r/tmp/xchg" "$r/tmp/shared" "$r/root" "$r/var"
 for l in bin sbin lib lib64; do ln -s "usr/$l" "$r/$l"; done # merged-usr host
 
+# It runs before /usr is mounted: a dynamically linked busybox would kill PID 1.
+if command -v readelf >/dev/null && readelf -l "$busybox" | grep -q INTERP; then
+  echo "nixvm: $busybox is dynamically linked; install a static busybox (Debian: busybox-static)" >&2
+  exit 1
+fi
 # busybox dispatches on argv[0]: copy it under its own name before asking for the applets
 cp "$busybox" "$r/.nixvm/bin/busybox"
 for a in $("$r/.nixvm/bin/busybox" --list); do
