@@ -18,7 +18,7 @@ sealed class ItemLocator
         if (string.IsNullOrEmpty(file) || !File.Exists(file)) return (file, 0);
         if (!files.TryGetValue(file, out var elements)) files[file] = elements = Read(file);
         foreach (var e in elements)
-            if (e.Type == itemType && e.Include.Split(';').Any(i => i.Trim() == item.ItemSpec))
+            if (e.Type == itemType && e.Include.Split(';').Any(i => i.Trim() == item.ItemSpec.Trim()))
                 return (file, e.Line);
         return (file, 0);
     }
