@@ -17,6 +17,7 @@ static class ToolLocator
     public static string KernelDirectory()
     {
         if (Environment.GetEnvironmentVariable("NIXVM_KERNEL_DIR") is { Length: > 0 } dir) return dir;
+        if (Environment.GetEnvironmentVariable("NIXVM_CACHE_DIR") is { Length: > 0 } cacheDir) return Path.Combine(cacheDir, "kernel", "current");
         var cache = Environment.GetEnvironmentVariable("XDG_CACHE_HOME") is { Length: > 0 } x ? x
             : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache");
         return Path.Combine(cache, "nixvmtasks", "kernel", "current");

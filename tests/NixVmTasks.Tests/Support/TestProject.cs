@@ -1,0 +1,132 @@
+using System.Text.RegularExpressions;
+
+namespace NixVmTasks.Tests.Support;
+
+/// <summary>
+/// A fresh xunit v3 test project outside the repository that references the packed NixVmTasks and
+/// declares the seed's web server and client. Its VMs keep their state under its own run/
+/// directory, so a test can see every process the build left behind.
+/// </summary>
+public sealed class TestProject : IDisposable
+{
+    public const string Name = "Web.VmTests";
+
+    public TestProject(LocalFeed feed, string extraItems = "", string extraTests = "")
+    {
+        Root = Directory.CreateTempSubdirectory("nixvmtasks-e2e-").FullName;
+        ProjectDirectory = Path.Combine(Root, Name);
+        RunDirectory = Path.Combine(Root, "run");
+        Directory.CreateDirectory(Path.Combine(ProjectDirectory, "machines"));
+        Directory.CreateDirectory(RunDirectory);
+        File.WriteAllText(Path.Combine(Root, "nuget.config"), $"""
+            <?xml version="1.0" encoding="utf-8"?>
+            <configuration>
+              <packageSources>
+                <add key="local" value="{feed.Directory}" />
+              </packageSources>
+            </configuration>
+            """);
+        File.WriteAllText(Path.Combine(Root, "global.json"), """{ "test": { "runner": "Microsoft.Testing.Platform" } }""");
+        File.WriteAllText(ProjectFile, $"""
+            <Project Sdk="Microsoft.NET.Sdk">
+              <PropertyGroup>
+                <TargetFramework>net10.0</TargetFramework>
+                <OutputType>Exe</OutputType>
+                <Nullable>enable</Nullable>
+                <ImplicitUsings>enable</ImplicitUsings>
+                <TreatWarningsAsErrors>true</TreatWarningsAsErrors>
+                <NixVmRunTestsOnBuild>true</NixVmRunTestsOnBuild>
+              </PropertyGroup>
+              <ItemGroup>
+                <PackageReference Include="xunit.v3" Version="4.0.2" />
+                <PackageReference Include="NixVmTasks" Version="{feed.Version}" />
+              </ItemGroup>
+              <ItemGroup>
+                <VirtualMachine Include="webserver" NixFile="machines/webserver.nix" />
+                <VirtualMachine Include="client" MemoryMB="192" />
+                <PortForward Include="webserver" Host="{FreePort()}" Guest="80" />
+            {extraItems}
+              </ItemGroup>
+            </Project>
+            """);
+        File.WriteAllText(MachineFile, """
+            {
+              services = [ { name = "httpd"; command = "busybox httpd -f -p 80 -h /var/www"; ready = "nc -z 127.0.0.1 80"; } ];
+              files."/var/www/index.html" = "Hello from webserver\n";
+            }
+            """);
+        File.WriteAllText(TestFile, $$"""
+            using NixVm.Driver.Xunit;
+            using Xunit;
+
+            [assembly: AssemblyFixture(typeof(NetworkFixture))]
+
+            public class WebTests(NetworkFixture network)
+            {
+                [Fact]
+                public async Task Client_fetches_the_page()
+                {
+                    var page = await network["client"].SucceedAsync("wget -qO- http://webserver/", ct: TestContext.Current.CancellationToken);
+                    Assert.Contains("Hello from webserver", page);
+                }
+
+                [Fact]
+                public async Task Host_fetches_the_page()
+                {
+                    using var http = new HttpClient();
+                    var page = await http.GetStringAsync($"http://127.0.0.1:{network["webserver"].ForwardedPorts[80]}/", TestContext.Current.CancellationToken);
+                    Assert.Contains("Hello from webserver", page);
+                }
+            {{extraTests}}
+            }
+            """);
+    }
+
+    public string Root { get; }
+    public string ProjectDirectory { get; }
+    public string RunDirectory { get; }
+    public string ProjectFile => Path.Combine(ProjectDirectory, Name + ".csproj");
+    public string MachineFile => Path.Combine(ProjectDirectory, "machines", "webserver.nix");
+    public string TestFile => Path.Combine(ProjectDirectory, "WebTests.cs");
+    public string ResultsDirectory => Path.Combine(ProjectDirectory, "TestResults", "nixvm");
+    public string JUnitFile => Path.Combine(ResultsDirectory, Name + ".junit.xml");
+
+    /// <summary>dotnet with the VMs' state under <see cref="RunDirectory"/> and no build servers left running.</summary>
+    public Task<Dotnet.Result> RunAsync(IEnumerable<string> args, IDictionary<string, string?>? environment = null)
+    {
+        var env = new Dictionary<string, string?> { ["XDG_RUNTIME_DIR"] = RunDirectory };
+        if (environment is not null) foreach (var (k, v) in environment) env[k] = v;
+        return Dotnet.RunAsync(ProjectDirectory, args, env);
+    }
+
+    public Task<Dotnet.Result> BuildAsync(params string[] extra) =>
+        RunAsync(["build", "-nodeReuse:false", "--disable-build-servers", "-nologo", .. extra]);
+
+    /// <summary>QEMU, vde_switch or runner processes still using this project's state directory.</summary>
+    public IReadOnlyList<string> LeftoverProcesses()
+    {
+        var found = new List<string>();
+        foreach (var dir in Directory.EnumerateDirectories("/proc"))
+        {
+            if (!int.TryParse(Path.GetFileName(dir), out _)) continue;
+            try
+            {
+                var cmd = File.ReadAllText(Path.Combine(dir, "cmdline")).Replace('\0', ' ');
+                var env = File.ReadAllText(Path.Combine(dir, "environ"));
+                if (cmd.Contains(RunDirectory) || env.Contains(RunDirectory) && Regex.IsMatch(cmd, "qemu|vde_switch|nixvm-runner")) found.Add(cmd);
+            }
+            catch (IOException) { }
+            catch (UnauthorizedAccessException) { }
+        }
+        return found;
+    }
+
+    static int FreePort()
+    {
+        using var l = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        l.Start();
+        return ((System.Net.IPEndPoint)l.LocalEndpoint).Port;
+    }
+
+    public void Dispose() => Directory.Delete(Root, recursive: true);
+}
