@@ -4,7 +4,7 @@ using System.Text;
 namespace NixVmTasks.Tests.Support;
 
 /// <summary>Runs the real dotnet CLI the way a user would, without the test host's MSBuild environment.</summary>
-static class Dotnet
+public static class Dotnet
 {
     public sealed record Result(int ExitCode, string Output)
     {
@@ -25,6 +25,10 @@ static class Dotnet
         foreach (var key in psi.Environment.Keys.Where(k => k.StartsWith("MSBuild", StringComparison.OrdinalIgnoreCase)
                      || k.StartsWith("_MSBUILD", StringComparison.Ordinal) || k is "DOTNET_HOST_PATH" or "VSTEST_HOST_DEBUG").ToList())
             psi.Environment.Remove(key);
+        // No MSBuild nodes or build servers may outlive the test (they would also keep stale task code).
+        psi.Environment["MSBUILDDISABLENODEREUSE"] = "1";
+        psi.Environment["DOTNET_CLI_DO_NOT_USE_MSBUILD_SERVER"] = "1";
+        psi.Environment["UseSharedCompilation"] = "false";
         psi.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
         psi.Environment["DOTNET_NOLOGO"] = "1";
         if (environment is not null)

@@ -1,0 +1,63 @@
+using NixVmTasks.Tests.Support;
+
+namespace NixVmTasks.Tests.EndToEnd;
+
+/// <summary>Mistakes in a real build are NIXVM errors at the project file and line, never a crash.</summary>
+public sealed class BuildErrorTests(LocalFeed feed) : IClassFixture<LocalFeed>
+{
+    [Fact(Timeout = 900_000)]
+    public async Task Bad_items_and_missing_tools_are_located_errors()
+    {
+        using var project = new TestProject(feed, extraItems: """    <VirtualMachine Include="db" Vlans="0" />""");
+        var bad = await project.BuildAsync();
+        Assert.NotEqual(0, bad.ExitCode);
+        var line = File.ReadAllLines(project.ProjectFile).ToList().FindIndex(l => l.Contains("Include=\"db\"")) + 1;
+        Assert.Matches($@"Web\.VmTests\.csproj\({line}(,\d+)?\): error NIXVM007: VirtualMachine 'db': VLAN '0' is out of range", bad.Output);
+
+        // From here on the declaration is fine; the environment is not.
+        File.WriteAllText(project.ProjectFile, File.ReadAllText(project.ProjectFile).Replace("""<VirtualMachine Include="db" Vlans="0" />""", ""));
+        var fine = await project.BuildAsync("-p:NixVmRunTestsOnBuild=false");
+        Assert.True(fine.ExitCode == 0, fine.ToString());
+        File.AppendAllText(project.MachineFile, "\n");   // the images must be rebuilt for the next checks
+        var kernel = await project.RunAsync(["build", "-nodeReuse:false", "--disable-build-servers"], new Dictionary<string, string?> { ["NIXVM_KERNEL_DIR"] = "/nonexistent/kernel" });
+        Assert.Contains("error NIXVM022: no guest kernel in /nonexistent/kernel; run scripts/bootstrap", kernel.Output);
+
+        using var bin = new ToolDirectory("dotnet");
+        var noNix = await project.RunAsync(["build", "-nodeReuse:false", "--disable-build-servers"], new Dictionary<string, string?> { ["PATH"] = bin.Path });
+        Assert.Contains("error NIXVM020: nix-build was not found on PATH", noNix.Output);
+
+        using var noQemuBin = new ToolDirectory("dotnet", "nix-build", "nix-store", "nix-instantiate", "sh", "bash", "cp", "mkdir", "cat", "ln", "chmod", "cpio", "find", "sort", "sed");
+        var noQemu = await project.RunAsync(["build", "-nodeReuse:false", "--disable-build-servers"], new Dictionary<string, string?> { ["PATH"] = noQemuBin.Path });
+        Assert.Contains("error NIXVM021: qemu-system-x86_64 was not found on PATH", noQemu.Output);
+        Assert.Empty(project.LeftoverProcesses());
+    }
+
+    [Fact(Timeout = 900_000)]
+    public async Task A_nix_error_in_a_machine_file_points_at_that_file()
+    {
+        using var project = new TestProject(feed);
+        File.WriteAllText(project.MachineFile, "{\n  services = [ { name = \"x\"; command = undefinedThing; } ];\n}\n");
+        var build = await project.BuildAsync();
+        Assert.NotEqual(0, build.ExitCode);
+        Assert.Matches(@"machines/webserver\.nix\(2(,\d+)?\): error NIXVM030: nix-build: undefined variable 'undefinedThing'", build.Output);
+    }
+}
+
+/// <summary>A PATH directory that holds only the named host programs (to test "tool missing" errors).</summary>
+sealed class ToolDirectory : IDisposable
+{
+    public string Path { get; } = Directory.CreateTempSubdirectory("nixvmtasks-path-").FullName;
+
+    public ToolDirectory(params string[] tools)
+    {
+        foreach (var tool in tools)
+            foreach (var dir in new[] { "/usr/local/bin", "/usr/bin", "/bin", "/usr/share/dotnet" })
+                if (File.Exists(System.IO.Path.Combine(dir, tool)))
+                {
+                    File.CreateSymbolicLink(System.IO.Path.Combine(Path, tool), System.IO.Path.Combine(dir, tool));
+                    break;
+                }
+    }
+
+    public void Dispose() => Directory.Delete(Path, recursive: true);
+}

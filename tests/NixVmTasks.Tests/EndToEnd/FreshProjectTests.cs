@@ -1,0 +1,106 @@
+using System.Xml.Linq;
+using NixVmTasks.Tests.Support;
+
+namespace NixVmTasks.Tests.EndToEnd;
+
+/// <summary>The packed NixVmTasks in a fresh test project outside the repository, built with the real dotnet CLI.</summary>
+public sealed class FreshProjectTests(LocalFeed feed) : IClassFixture<LocalFeed>
+{
+    static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact(Timeout = 900_000)]
+    public async Task Build_boots_the_vms_runs_the_tests_and_leaves_nothing_running()
+    {
+        using var project = new TestProject(feed);
+        var build = await project.BuildAsync();
+        Assert.True(build.ExitCode == 0, build.ToString());
+        Assert.Contains("NixVm: built network 'web-vmtests'", build.Output);
+        Assert.Contains("NixVm: 2 VM test(s) passed", build.Output);
+
+        var names = XDocument.Load(project.JUnitFile).Descendants("testcase").Select(t => t.Attribute("name")!.Value).ToList();
+        Assert.Contains(names, n => n.EndsWith("Client_fetches_the_page"));
+        Assert.Contains(names, n => n.EndsWith("Host_fetches_the_page"));
+        var logs = Path.Combine(project.ResultsDirectory, "logs");
+        Assert.Contains("connected to guest root shell", await File.ReadAllTextAsync(Path.Combine(logs, "driver.log"), Ct));
+        Assert.Contains("nixvm: ready", await File.ReadAllTextAsync(Path.Combine(logs, "webserver.log"), Ct));
+        Assert.True(File.Exists(Path.Combine(logs, "client.log")));
+        Assert.True(File.Exists(Path.Combine(project.ProjectDirectory, "bin", "Debug", "net10.0", "nixvm.json")));
+        Assert.Empty(project.LeftoverProcesses());
+        Assert.Empty(Directory.EnumerateFileSystemEntries(project.RunDirectory));
+
+        // A no-op build calls neither nix-build nor the tests.
+        var junitTime = File.GetLastWriteTimeUtc(project.JUnitFile);
+        var again = await project.BuildAsync();
+        Assert.True(again.ExitCode == 0, again.ToString());
+        Assert.DoesNotContain("NixVm: built network", again.Output);
+        Assert.DoesNotContain("VM test(s) passed", again.Output);
+        Assert.Equal(junitTime, File.GetLastWriteTimeUtc(project.JUnitFile));
+
+        // Changed test code reruns the tests, not nix-build.
+        await File.AppendAllTextAsync(project.TestFile, "\n// changed\n", Ct);
+        var testsChanged = await project.BuildAsync();
+        Assert.True(testsChanged.ExitCode == 0, testsChanged.ToString());
+        Assert.DoesNotContain("NixVm: built network", testsChanged.Output);
+        Assert.Contains("NixVm: 2 VM test(s) passed", testsChanged.Output);
+
+        // A changed machine file rebuilds the images and reruns the tests.
+        await File.WriteAllTextAsync(project.MachineFile,
+            (await File.ReadAllTextAsync(project.MachineFile, Ct)).Replace("Hello from webserver", "Hello from webserver, again"), Ct);
+        var machineChanged = await project.BuildAsync();
+        Assert.True(machineChanged.ExitCode == 0, machineChanged.ToString());
+        Assert.Contains("NixVm: built network", machineChanged.Output);
+        Assert.Contains("NixVm: 2 VM test(s) passed", machineChanged.Output);
+        Assert.Empty(project.LeftoverProcesses());
+    }
+
+    [Fact(Timeout = 900_000)]
+    public async Task A_failing_vm_test_fails_the_build_with_its_name_and_message()
+    {
+        const string failing = """
+                [Fact]
+                public async Task Server_has_no_admin_page()
+                {
+                    var status = await network["client"].ExecuteAsync("wget -qO- http://webserver/admin", ct: TestContext.Current.CancellationToken);
+                    Assert.Equal(0, status.ExitCode);
+                }
+            """;
+        using var project = new TestProject(feed, extraTests: failing);
+        var build = await project.BuildAsync();
+        Assert.NotEqual(0, build.ExitCode);
+        Assert.Matches(@"WebTests\.cs\(\d+(,\d+)?\): error NIXVM040: VM test failed: [\w.]*Server_has_no_admin_page: Assert\.Equal\(\) Failure", build.Output);
+        Assert.DoesNotContain("Client_fetches_the_page: ", build.Output);
+        Assert.Empty(project.LeftoverProcesses());
+    }
+
+    [Fact(Timeout = 900_000)]
+    public async Task Up_boots_the_network_in_the_background_and_Down_stops_it()
+    {
+        using var project = new TestProject(feed);
+        var up = await project.BuildAsync("-t:NixVmUp", "-p:NixVmRunTestsOnBuild=false");
+        Assert.True(up.ExitCode == 0, up.ToString());
+        Assert.Matches(@"NixVm: webserver: ready in [\d.]+ s, state \S+, forwards 127\.0\.0\.1:\d+ -> webserver:80", up.Output);
+        Assert.Contains("NixVm: client: ready", up.Output);
+        Assert.Equal(3, project.LeftoverProcesses().Count(p => p.Contains("qemu-system") || p.Contains("vde_switch")));
+
+        var second = await project.BuildAsync("-t:NixVmUp", "-p:NixVmRunTestsOnBuild=false");
+        Assert.Contains("warning NIXVM050: the network is already up", second.Output);
+
+        var down = await project.BuildAsync("-t:NixVmDown");
+        Assert.True(down.ExitCode == 0, down.ToString());
+        Assert.Contains("NixVm: network stopped", down.Output);
+        Assert.Empty(project.LeftoverProcesses());
+        Assert.Empty(Directory.EnumerateFileSystemEntries(project.RunDirectory));
+        Assert.Contains("NixVm: no network is up", (await project.BuildAsync("-t:NixVmDown")).Output);
+    }
+
+    [Fact(Timeout = 900_000)]
+    public async Task Dotnet_test_starts_the_network_from_the_fixture()
+    {
+        using var project = new TestProject(feed);
+        // MSBuild reads properties from the environment; `dotnet test` under the testing platform takes no -p.
+        var test = await project.RunAsync(["test"], new Dictionary<string, string?> { ["NixVmRunTestsOnBuild"] = "false" });
+        Assert.True(test.ExitCode == 0, test.ToString());
+        Assert.Matches(@"total: 2\s+failed: 0\s+succeeded: 2", test.Output);
+        Assert.Empty(project.LeftoverProcesses());
+    }
+}
