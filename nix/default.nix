@@ -23,5 +23,7 @@ in {
   lib = import ./lib.nix // {
     inherit kernel busybox firmware;
     validate = import ./validate.nix { inherit kernel; };
+    # C/C++ built with --coverage for guests; see nix/coverage.nix.
+    instrumentedProgram = import ./coverage.nix;
   };
 }

@@ -98,6 +98,9 @@ hostname "$NIXVM_HOSTNAME" || fatal "set host name"
 nixvm_files
 
 export HOME=/root USER=root PATH=/.nixvm/sbin:/usr/local/bin:/usr/bin:/usr/sbin:/.nixvm/bin
+# Programs built with --coverage (nix/coverage.nix) write their .gcda files below the exchange
+# directory, where the host collects them (also the backdoor shell's commands inherit this).
+export GCOV_PREFIX=/tmp/xchg/coverage-data
 # Service commands run in busybox sh, where applets beat $PATH: route nc to our wrapper with -z.
 prelude='nc() { /.nixvm/bin/nc "$@"; }
 '

@@ -1,0 +1,28 @@
+# instrumentedProgram { name; src; cflags ? [ ]; ldflags ? [ ]; }
+# -> $out/bin/<name>, compiled by the host's gcc/g++ with --coverage -O0, plus what lcov needs to
+# capture later: $out/lib/nixvm-coverage/<name>/{src/,*.gcno}.
+# `src` is one C/C++ file or a directory of them (*.c, *.cc, *.cpp, *.cxx; headers come along).
+# Objects are compiled at their final store path, so the .gcda path libgcov writes is
+# /nix/store/…/lib/nixvm-coverage/<name>/<file>.gcda; guests run with
+# GCOV_PREFIX=/tmp/xchg/coverage-data, so the host finds each .gcda under the machine's exchange
+# directory at the same path below coverage-data/, and its .gcno at the path itself.
+{ name, src, cflags ? [ ], ldflags ? [ ] }:
+let
+  inherit (builtins) concatStringsSep isList match;
+  words = what: xs:
+    if !(isList xs) then throw "nixvm: instrumentedProgram '${name}': ${what} must be a list of strings"
+    else concatStringsSep " " (map (x: if match "[^ '\"\\\n]+" x != null then x
+      else throw "nixvm: instrumentedProgram '${name}': ${what} entry '${x}' must be one word without quotes") xs);
+in
+if match "[A-Za-z0-9][A-Za-z0-9_.+-]*" name == null
+then throw "nixvm: instrumentedProgram: name '${name}' is not a valid program name"
+else if !(builtins.pathExists src) then throw "nixvm: instrumentedProgram '${name}': src ${toString src} does not exist"
+else derivation {
+  inherit name src;
+  system = builtins.currentSystem;
+  builder = "/bin/sh";
+  args = [ ./builders/coverage-program.sh ];
+  PATH = "/usr/bin:/bin";
+  cflags = words "cflags" cflags;
+  ldflags = words "ldflags" ldflags;
+}
