@@ -6,7 +6,7 @@ namespace NixVm.Bench;
 
 sealed class Benchmarks(TextWriter output)
 {
-    static readonly string Root = FindRoot();
+    public static readonly string Root = FindRoot();
 
     public async Task RunAsync(int boots, int roundTrips, int[] scale, CancellationToken ct)
     {

@@ -4,7 +4,7 @@ using NixVm.Driver.Logging;
 
 namespace NixVm.Driver.Machines;
 
-/// <summary>The host end of a guest's root shell (see <see cref="CommandFraming"/> for the wire format).</summary>
+/// <summary>The host end of a guest's root shell and its output ports (wire format: <see cref="CommandFraming"/>).</summary>
 sealed class BackdoorShell : IDisposable
 {
     public const string ReadyMarker = "Spawning backdoor root shell...";
@@ -12,51 +12,29 @@ sealed class BackdoorShell : IDisposable
     static readonly TimeSpan CancelGrace = TimeSpan.FromSeconds(15);
 
     readonly string machine;
-    readonly Socket socket;
-    readonly NetworkStream stream;
-    readonly string exchangeDir;
     readonly NetworkLog log;
+    readonly MarkedStream console, stdout, stderr;
+    readonly NetworkStream control;
     readonly SemaphoreSlim gate = new(1, 1);
-    readonly byte[] buffer = new byte[64 * 1024];
 
-    public BackdoorShell(string machine, Socket socket, string hostExchangeDir, NetworkLog log)
+    public BackdoorShell(string machine, BackdoorSockets sockets, NetworkLog log)
     {
         this.machine = machine;
-        this.socket = socket;
-        stream = new NetworkStream(socket, ownsSocket: true);
-        exchangeDir = Path.Combine(hostExchangeDir, CommandFraming.ExchangeSubdir);
-        Directory.CreateDirectory(exchangeDir);
         this.log = log;
+        console = new MarkedStream(sockets.Console);
+        stdout = new MarkedStream(sockets.Stdout);
+        stderr = new MarkedStream(sockets.Stderr);
+        control = new NetworkStream(sockets.Control, ownsSocket: true);
     }
 
     /// <summary>Reads until the guest prints the ready marker, then installs the framing function.</summary>
     public async Task ConnectAsync(CancellationToken ct)
     {
-        var seen = new StringBuilder();
-        while (true)
-        {
-            var n = await stream.ReadAsync(buffer, ct);
-            if (n == 0) throw new EndOfStreamException("the guest shell disconnected before it was ready");
-            seen.Append(Encoding.UTF8.GetString(buffer, 0, n));
-            var at = seen.ToString().IndexOf(ReadyMarker, StringComparison.Ordinal);
-            if (at >= 0)
-            {
-                if (at > 0) log.Machine(machine, $"guest shell said: {seen.ToString()[..at].Trim()}");
-                break;
-            }
-        }
-        await stream.WriteAsync(Encoding.UTF8.GetBytes(CommandFraming.SetupScript), ct);
-        var reader = new CommandOutputReader(CommandFraming.SetupId);
-        while (true)
-        {
-            var n = await stream.ReadAsync(buffer, ct);
-            if (n == 0) throw new EndOfStreamException("the guest shell disconnected during set-up");
-            if (reader.Feed(buffer.AsSpan(0, n), out var end))
-            {
-                if (end.Preceding.Length > 0) log.Machine(machine, $"guest shell said: {Encoding.UTF8.GetString(end.Preceding).Trim()}");
-                return;
-            }
-        }
+        var ready = await console.ReadUntilTextAsync(ReadyMarker, ct);
+        if (ready.Length > 0) log.Machine(machine, $"guest shell said: {ready.Trim()}");
+        await console.WriteAsync(Encoding.UTF8.GetBytes(CommandFraming.SetupScript), ct);
+        var end = await console.ReadUntilMarkerAsync(CommandFraming.SetupId, null, ct);
+        if (end.Before.Length > 0) log.Machine(machine, $"guest shell said: {Encoding.UTF8.GetString(end.Before).Trim()}");
     }
 
     public async Task<ExecResult> ExecuteAsync(string command, TimeSpan? timeout, CancellationToken ct)
@@ -69,56 +47,39 @@ sealed class BackdoorShell : IDisposable
     async Task<ExecResult> ExecuteLockedAsync(string command, TimeSpan? timeout, CancellationToken ct)
     {
         var id = CommandFraming.NewId();
-        var outPath = Path.Combine(exchangeDir, id + ".out");
-        var errPath = Path.Combine(exchangeDir, id + ".err");
-        var cancelPath = Path.Combine(exchangeDir, id + ".cancel");
         log.Machine(machine, $"$ {command}");
         var started = System.Diagnostics.Stopwatch.StartNew();
 
         using var deadline = timeout is { } t ? new CancellationTokenSource(t) : new CancellationTokenSource();
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct, deadline.Token);
-        using var tailStop = new CancellationTokenSource();
-        var tail = Task.WhenAll(
-            TailAsync(outPath, new StreamLogger(line => log.Machine(machine, "> " + line), MaxLoggedBytes), tailStop.Token),
-            TailAsync(errPath, new StreamLogger(line => log.Machine(machine, "! " + line), MaxLoggedBytes), tailStop.Token));
-
-        var reader = new CommandOutputReader(id);
-        CancellationTokenSource? grace = null;
-        CommandEnd end;
-        try
+        // Reads are never cancelled by the caller: the guest is asked to kill the job and its markers
+        // still arrive, keeping the streams in step. Only a guest that ignores that request aborts them.
+        using var abort = new CancellationTokenSource();
+        await using var onStop = stop.Token.Register(() =>
         {
-            await stream.WriteAsync(CommandFraming.Frame(command, id), CancellationToken.None);
-            while (true)
-            {
-                int n;
-                try { n = await stream.ReadAsync(buffer, grace?.Token ?? stop.Token); }
-                catch (OperationCanceledException) when (grace is null)
-                {
-                    // Ask the guest's watcher to kill the job; its marker still arrives, keeping the stream in step.
-                    await File.WriteAllTextAsync(cancelPath, "", CancellationToken.None);
-                    grace = new CancellationTokenSource(CancelGrace);
-                    continue;
-                }
-                catch (OperationCanceledException)
-                {
-                    throw new MachineFailedException(machine, $"the guest did not stop `{command}` within {CancelGrace.TotalSeconds} s of being asked to; the shell is out of step");
-                }
-                if (n == 0) throw new EndOfStreamException("the guest shell disconnected");
-                if (reader.Feed(buffer.AsSpan(0, n), out end)) break;
-            }
-        }
-        finally
-        {
-            grace?.Dispose();
-            tailStop.Cancel();
-            await tail;
-        }
-        foreach (var stray in new[] { end.Preceding, end.Trailing }.Where(b => b.Length > 0))
-            log.Machine(machine, $"ignored {stray.Length} bytes a background process wrote to the shell console: {Encoding.UTF8.GetString(stray).Trim()}");
+            _ = control.WriteAsync(Encoding.ASCII.GetBytes(id + "\n")).AsTask();
+            abort.CancelAfter(CancelGrace);
+        });
 
-        var result = new ExecResult(end.Status, await TakeAsync(outPath), await TakeAsync(errPath));
-        File.Delete(cancelPath);
-        log.Machine(machine, $"(exit {end.Status}, {result.StdoutBytes.Length} bytes out, {result.StderrBytes.Length} bytes err, {started.Elapsed.TotalMilliseconds:0.0} ms)");
+        var outLog = new StreamLogger(line => log.Machine(machine, "> " + line), MaxLoggedBytes);
+        var errLog = new StreamLogger(line => log.Machine(machine, "! " + line), MaxLoggedBytes);
+        await console.WriteAsync(CommandFraming.Frame(command, id), CancellationToken.None);
+        var status = console.ReadUntilMarkerAsync(id, null, abort.Token);
+        var output = stdout.ReadUntilMarkerAsync(id, outLog.Add, abort.Token);
+        var errors = stderr.ReadUntilMarkerAsync(id, errLog.Add, abort.Token);
+        try { await Task.WhenAll(status, output, errors); }
+        catch (OperationCanceledException) when (abort.IsCancellationRequested)
+        {
+            throw new MachineFailedException(machine, $"the guest did not stop `{command}` within {CancelGrace.TotalSeconds} s of being asked to; the shell is out of step");
+        }
+        outLog.Flush();
+        errLog.Flush();
+        var end = status.Result;
+        if (end.Before.Length > 0)
+            log.Machine(machine, $"ignored {end.Before.Length} bytes a background process wrote to the shell console: {Encoding.UTF8.GetString(end.Before).Trim()}");
+        var result = new ExecResult(int.Parse(end.Suffix.TrimStart(':'), System.Globalization.CultureInfo.InvariantCulture),
+            output.Result.Before, errors.Result.Before);
+        log.Machine(machine, $"(exit {result.ExitCode}, {result.StdoutBytes.Length} bytes out, {result.StderrBytes.Length} bytes err, {started.Elapsed.TotalMilliseconds:0.0} ms)");
 
         ct.ThrowIfCancellationRequested();
         if (deadline.IsCancellationRequested)
@@ -126,53 +87,26 @@ sealed class BackdoorShell : IDisposable
         return result;
     }
 
-    static async Task<byte[]> TakeAsync(string path)
-    {
-        if (!File.Exists(path)) return [];
-        var bytes = await File.ReadAllBytesAsync(path, CancellationToken.None);
-        File.Delete(path);
-        return bytes;
-    }
-
-    /// <summary>Logs a stream while the command runs (the file lives in the 9p exchange directory).</summary>
-    static async Task TailAsync(string path, StreamLogger lines, CancellationToken stopToken)
-    {
-        long offset = 0;
-        var chunk = new byte[64 * 1024];
-        while (true)
-        {
-            var stopping = stopToken.IsCancellationRequested;
-            if (File.Exists(path))
-            {
-                await using var f = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
-                f.Seek(offset, SeekOrigin.Begin);
-                int n;
-                while ((n = await f.ReadAsync(chunk)) > 0)
-                {
-                    lines.Add(chunk.AsSpan(0, n));
-                    offset += n;
-                }
-            }
-            if (stopping) break;
-            try { await Task.Delay(100, stopToken); } catch (OperationCanceledException) { }
-        }
-        lines.Flush();
-    }
-
     /// <summary>Writes a line the shell runs without framing (poweroff, reboot: they end the connection).</summary>
     public async Task SendRawAsync(string line, CancellationToken ct)
     {
         await gate.WaitAsync(ct);
-        try { await stream.WriteAsync(Encoding.UTF8.GetBytes(line), ct); }
+        try { await console.WriteAsync(Encoding.UTF8.GetBytes(line), ct); }
         finally { gate.Release(); }
     }
 
     public void Dispose()
     {
-        stream.Dispose();
+        console.Dispose();
+        stdout.Dispose();
+        stderr.Dispose();
+        control.Dispose();
         gate.Dispose();
     }
 }
+
+/// <summary>The connections QEMU made to the host for one guest's backdoor.</summary>
+sealed record BackdoorSockets(Socket Console, Socket Stdout, Socket Stderr, Socket Control);
 
 /// <summary>
 /// Turns a command's output into log lines as it arrives, up to a byte budget; binary output is
@@ -181,12 +115,17 @@ sealed class BackdoorShell : IDisposable
 sealed class StreamLogger(Action<string> write, int budget)
 {
     readonly List<byte> pending = new();
+    int consumed;
     long total;
     int logged;
     bool binary;
 
-    public void Add(ReadOnlySpan<byte> data)
+    /// <summary>Takes the new part of a prefix that only grows.</summary>
+    public void Add(ReadOnlySpan<byte> whole)
     {
+        if (whole.Length <= consumed) return;
+        var data = whole[consumed..];
+        consumed = whole.Length;
         total += data.Length;
         if (binary) return;
         if (data.Contains((byte)0)) { binary = true; pending.Clear(); return; }

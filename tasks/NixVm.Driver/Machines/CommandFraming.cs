@@ -3,52 +3,67 @@ using System.Text;
 namespace NixVm.Driver.Machines;
 
 /// <summary>
-/// How commands travel over the backdoor shell (a non-interactive bash on <c>/dev/hvc0</c>, raw
-/// tty, as in NixOS' test instrumentation; our own guests run the same bash).
+/// How commands travel to the guest's root shell (a non-interactive bash on <c>/dev/hvc0</c>,
+/// as in NixOS' test instrumentation; our own guests run the same bash).
 ///
-/// Once per connection we send <see cref="SetupScript"/>, which defines <c>__nixvm_run</c>. Each
-/// command is then one line: <c>__nixvm_run $'&lt;command&gt;' &lt;id&gt;</c>. The guest runs the command
-/// in a background subshell with its own process group (<c>set -m</c>), stdin from /dev/null and
-/// stdout and stderr into <c>/tmp/xchg/.nixvm/&lt;id&gt;.out|.err</c>. The exchange directory is the
-/// host's <c>&lt;state&gt;/xchg</c> over 9p, so the host reads both streams byte-exact and tails them
-/// live. Output does not travel over the console on purpose: QEMU's virtconsole drops bytes when
-/// the host socket is momentarily full (it cannot throttle a console), so a megabyte of output
-/// would lose pages. After <c>wait</c> the guest prints only the end marker
-/// <c>\x1eNIXVM-END:&lt;id&gt;:&lt;status&gt;\n</c> on the console; the id is random per command, so no
-/// output can forge it.
+/// Besides the console that carries the shell, the driver gives QEMU three flow-controlled
+/// virtio serial ports: <see cref="StdoutPort"/>, <see cref="StderrPort"/> and
+/// <see cref="ControlPort"/>. Output cannot go over the console itself: QEMU's virtconsole drops
+/// bytes whenever the host socket is momentarily full (a console cannot be throttled), so a
+/// megabyte of output would lose pages. A plain virtserialport throttles the guest instead.
 ///
-/// Timeouts and cancellation: the host creates <c>.nixvm/&lt;id&gt;.cancel</c>; a watcher loop
-/// started by the setup script (builtins only, polls every 0.2 s) kills that job's process
-/// group, and the command ends with status 137 and its marker as usual.
+/// Once per connection we send <see cref="SetupScript"/>: it finds the ports by name in
+/// /sys/class/virtio-ports (no udev needed), keeps them open as fds 7, 8 and 9, defines
+/// <c>__nixvm_run</c>, and starts a watcher that reads job ids from the control port. Each command
+/// is then one line, <c>__nixvm_run $'&lt;command&gt;' &lt;id&gt;</c>: the guest runs it in a background
+/// subshell with its own process group (<c>set -m</c>), stdin from /dev/null, stdout on port 7 and
+/// stderr on port 8, waits, writes <c>\x1eNIXVM-END:&lt;id&gt;\n</c> after the output on both ports
+/// and <c>\x1eNIXVM-END:&lt;id&gt;:&lt;status&gt;\n</c> on the console. The id is random per command, so
+/// no output can forge a marker. Output a command's background children write after it ended
+/// shows up in the next command's output (as with the nixpkgs driver, detach them from stdout).
 ///
-/// Cost: one fork per command and no exec (process spawns are what cost under TCG; the nixpkgs
+/// Timeouts and cancellation: the host writes the id to the control port; the watcher kills that
+/// job's process group at once and the command ends with status 137 and its markers as usual.
+///
+/// Cost: one fork and no exec per command (process spawns are what cost under TCG; the nixpkgs
 /// framing spawns timeout, bash and base64 and needs a second round trip for the status).
-/// Needs only bash and the <c>/tmp/xchg</c> share, so it drives stock NixOS test VMs too.
+/// Needs only bash in the guest, so stock NixOS test VMs work the same way.
 /// </summary>
 public static class CommandFraming
 {
-    public const string ExchangeSubdir = ".nixvm";
+    public const string StdoutPort = "org.nixvm.stdout";
+    public const string StderrPort = "org.nixvm.stderr";
+    public const string ControlPort = "org.nixvm.control";
     public const string MarkerPrefix = "\u001eNIXVM-END:";
     public const string SetupId = "setup";
 
     public static readonly string SetupScript = string.Join("\n",
         "set -m",
-        "__nixvm_jobs=/tmp/.nixvm-jobs; mkdir -p \"$__nixvm_jobs\" /tmp/xchg/" + ExchangeSubdir,
-        // A FIFO nobody writes to: `read -t` on it is a sleep that needs no process.
-        "[ -p \"$__nixvm_jobs/tick\" ] || mkfifo \"$__nixvm_jobs/tick\"; exec 9<>\"$__nixvm_jobs/tick\"",
+        "__nixvm_jobs=/tmp/.nixvm-jobs; mkdir -p \"$__nixvm_jobs\"",
+        "__nixvm_port() { # sets __nixvm_dev to the device of the named virtio port, waiting up to 5 s for it",
+        "  local p n i",
+        "  for i in {1..50}; do",
+        "    for p in /sys/class/virtio-ports/*; do",
+        "      [ -r \"$p/name\" ] && read -r n < \"$p/name\" && [ \"$n\" = \"$1\" ] && { __nixvm_dev=/dev/${p##*/}; return 0; }",
+        "    done",
+        "    sleep 0.1",
+        "  done",
+        "  echo \"nixvm: no virtio port named $1\" >&2; return 1",
+        "}",
+        $"__nixvm_port {StdoutPort} && exec 7>\"$__nixvm_dev\"",
+        $"__nixvm_port {StderrPort} && exec 8>\"$__nixvm_dev\"",
+        $"__nixvm_port {ControlPort} && exec 9<\"$__nixvm_dev\"",
         "__nixvm_run() {",
-        "  ( eval \"set -euo pipefail; $1\" ) </dev/null >\"/tmp/xchg/" + ExchangeSubdir + "/$2.out\" 2>\"/tmp/xchg/" + ExchangeSubdir + "/$2.err\" &",
+        "  ( eval \"set -euo pipefail; $1\" ) </dev/null >&7 2>&8 7>&- 8>&- 9<&- &",
         "  echo $! > \"$__nixvm_jobs/$2\"",
         "  wait $!",
-        "  printf '\\036NIXVM-END:%s:%d\\n' \"$2\" $?",
+        "  local rc=$?",
+        "  printf '\\036NIXVM-END:%s\\n' \"$2\" >&7",
+        "  printf '\\036NIXVM-END:%s\\n' \"$2\" >&8",
+        "  printf '\\036NIXVM-END:%s:%d\\n' \"$2\" $rc",
         "}",
-        "( while kill -0 $$ 2>/dev/null; do",
-        "    read -t 0.2 -u 9",
-        "    for f in /tmp/xchg/" + ExchangeSubdir + "/*.cancel; do",
-        "      [ -e \"$f\" ] || continue",
-        "      f=${f##*/}; read -r pg < \"$__nixvm_jobs/${f%.cancel}\" && kill -9 -- \"-$pg\"",
-        "    done",
-        "  done ) </dev/null >/dev/null 2>&1 &",
+        "( while read -r id <&9; do read -r pg < \"$__nixvm_jobs/$id\" && kill -9 -- \"-$pg\"; done ) </dev/null >/dev/null 2>&1 7>&- 8>&- &",
+        "exec 9<&-",
         $"printf '\\036NIXVM-END:{SetupId}:0\\n'",
         "");
 
@@ -79,14 +94,14 @@ public static class CommandFraming
         return b.Append('\'').ToString();
     }
 
-    public static byte[] Marker(string id) => Encoding.ASCII.GetBytes(MarkerPrefix + id + ":");
+    public static byte[] Marker(string id) => Encoding.ASCII.GetBytes(MarkerPrefix + id);
 }
 
 /// <summary>
-/// Accumulates bytes from the shell until the end marker of one command. Anything before the
-/// marker was written to the console by someone else (a detached background process).
+/// Accumulates bytes from one stream until the end marker of one command: <c>\x1eNIXVM-END:&lt;id&gt;</c>,
+/// an optional suffix (the console's <c>:&lt;status&gt;</c>) and a newline.
 /// </summary>
-public sealed class CommandOutputReader(string id)
+public sealed class MarkerReader(string id)
 {
     readonly byte[] marker = CommandFraming.Marker(id);
     readonly MemoryStream buffer = new();
@@ -94,30 +109,36 @@ public sealed class CommandOutputReader(string id)
 
     ReadOnlySpan<byte> Buffered => buffer.GetBuffer().AsSpan(0, (int)buffer.Length);
 
-    /// <summary>Adds bytes; returns true once the marker and its status line are complete.</summary>
-    public bool Feed(ReadOnlySpan<byte> data, out CommandEnd end)
+    /// <summary>How many leading bytes can no longer be part of the marker (safe to log while streaming).</summary>
+    public int SafeLength { get; private set; }
+
+    public ReadOnlySpan<byte> Safe => Buffered[..SafeLength];
+
+    /// <summary>Adds bytes; returns true once the marker line is complete.</summary>
+    public bool Feed(ReadOnlySpan<byte> data, out MarkerEnd end)
     {
         buffer.Write(data);
         var all = Buffered;
         var from = Math.Max(0, scanned - marker.Length);
         var at = all[from..].IndexOf(marker);
+        end = default;
         if (at < 0)
         {
             scanned = all.Length;
-            end = default;
+            SafeLength = Math.Max(SafeLength, all.Length - marker.Length + 1);
             return false;
         }
         at += from;
+        SafeLength = at;
         var rest = all[(at + marker.Length)..];
         var nl = rest.IndexOf((byte)'\n');
-        if (nl < 0) { scanned = at + marker.Length; end = default; return false; }
-        var status = int.Parse(Encoding.ASCII.GetString(rest[..nl]), System.Globalization.CultureInfo.InvariantCulture);
-        end = new CommandEnd(all[..at].ToArray(), status, rest[(nl + 1)..].ToArray());
+        if (nl < 0) { scanned = at + marker.Length; return false; }
+        end = new MarkerEnd(all[..at].ToArray(), Encoding.ASCII.GetString(rest[..nl]), rest[(nl + 1)..].ToArray());
         return true;
     }
 }
 
-/// <param name="Preceding">Console bytes before the marker (nothing, unless a detached process writes to the console).</param>
-/// <param name="Status">The command's exit status.</param>
-/// <param name="Trailing">Bytes that followed the marker.</param>
-public readonly record struct CommandEnd(byte[] Preceding, int Status, byte[] Trailing);
+/// <param name="Before">The bytes before the marker: the command's output on a port.</param>
+/// <param name="Suffix">What followed the id on the marker line (":&lt;status&gt;" on the console, "" on ports).</param>
+/// <param name="After">Bytes that followed the marker line.</param>
+public readonly record struct MarkerEnd(byte[] Before, string Suffix, byte[] After);

@@ -56,13 +56,10 @@ public sealed partial class Machine : IAsyncDisposable
         if (IsRunning) return;
         await StopProcessAsync();
         Directory.CreateDirectory(StateDirectory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-        var xchg = Path.Combine(StateDirectory, "xchg");
-        Directory.CreateDirectory(Path.Combine(xchg, CommandFraming.ExchangeSubdir));
-        var shellPath = Path.Combine(StateDirectory, "shell");
-        var monitorPath = Path.Combine(StateDirectory, "monitor");
+        Directory.CreateDirectory(Path.Combine(StateDirectory, "xchg"));
         var qmpPath = Path.Combine(StateDirectory, "qmp");
-        using var shellListener = Listen(shellPath);
-        using var monitorListener = Listen(monitorPath);
+        // We listen and QEMU connects (NixOS order), so nothing the guest prints early is lost.
+        using var listeners = new SocketListeners(StateDirectory, "shell", "monitor", "stdout", "stderr", "control");
 
         var env = new Dictionary<string, string?>
         {
@@ -75,16 +72,23 @@ public sealed partial class Machine : IAsyncDisposable
         foreach (var (vlan, sock) in context.VlanSockets) env[$"QEMU_VDE_SOCKET_{vlan}"] = sock;
         string[] args =
         [
+            // Exactly what the nixpkgs driver passes …
             "-qmp", $"unix:{qmpPath},server=on,wait=off",
-            "-monitor", $"unix:{monitorPath}",
-            "-chardev", $"socket,id=shell,path={shellPath}",
+            "-monitor", $"unix:{listeners.Path("monitor")}",
+            "-chardev", $"socket,id=shell,path={listeners.Path("shell")}",
             "-device", "virtio-serial",
             "-device", "virtconsole,chardev=shell",
             "-device", "virtio-rng-pci",
             "-serial", "stdio",
             "-no-reboot",
             "-nographic",
+            // … plus the flow-controlled output and control ports of our framing.
+            .. Port("stdout", CommandFraming.StdoutPort),
+            .. Port("stderr", CommandFraming.StderrPort),
+            .. Port("control", CommandFraming.ControlPort),
         ];
+        string[] Port(string socket, string name) =>
+            ["-chardev", $"socket,id=nixvm-{socket},path={listeners.Path(socket)}", "-device", $"virtserialport,chardev=nixvm-{socket},name={name}"];
         context.Log.Machine(Name, $"starting {Manifest.StartScript} (accelerator {context.Accelerator})");
         bootClock = Stopwatch.StartNew();
         process = await ChildProcess.StartAsync(Manifest.StartScript, args, env, StateDirectory);
@@ -94,10 +98,11 @@ public sealed partial class Machine : IAsyncDisposable
         startup.CancelAfter(context.Options.BootTimeout);
         try
         {
-            var accepts = Task.WhenAll(shellListener.AcceptAsync(startup.Token).AsTask(), monitorListener.AcceptAsync(startup.Token).AsTask());
+            var accepts = listeners.AcceptAllAsync(startup.Token);
             await UntilExitOrAsync(accepts, startup.Token);
-            shell = new BackdoorShell(Name, accepts.Result[0], xchg, context.Log);
-            monitor = new HmpMonitor(accepts.Result[1]);
+            var sockets = accepts.Result;
+            shell = new BackdoorShell(Name, new BackdoorSockets(sockets["shell"], sockets["stdout"], sockets["stderr"], sockets["control"]), context.Log);
+            monitor = new HmpMonitor(sockets["monitor"]);
             await UntilExitOrAsync(monitor.WaitForPromptAsync(startup.Token), startup.Token);
             qmp = await QmpClient.ConnectAsync(qmpPath, startup.Token);
             shellConnected = false;
@@ -196,15 +201,6 @@ public sealed partial class Machine : IAsyncDisposable
         return ((IPEndPoint)probe.LocalEndpoint).Port;
     }
 
-    static Socket Listen(string path)
-    {
-        File.Delete(path);
-        var s = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
-        s.Bind(new UnixDomainSocketEndPoint(path));
-        s.Listen(1);
-        return s;
-    }
-
     /// <summary>Kills QEMU (whole process group) and closes every connection and socket file of this machine.</summary>
     async Task StopProcessAsync()
     {
@@ -218,7 +214,7 @@ public sealed partial class Machine : IAsyncDisposable
         qmp?.Dispose();
         (process, shell, monitor, qmp, shellConnected) = (null, null, null, null, false);
         if (Directory.Exists(StateDirectory))
-            foreach (var s in new[] { "shell", "monitor", "qmp" }) File.Delete(Path.Combine(StateDirectory, s));
+            File.Delete(Path.Combine(StateDirectory, "qmp"));
     }
 
     public async ValueTask DisposeAsync() => await StopProcessAsync();

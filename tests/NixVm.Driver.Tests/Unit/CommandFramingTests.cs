@@ -35,34 +35,42 @@ public class CommandFramingTests
     }
 
     [Fact]
-    public void Reader_finds_the_marker_split_across_chunks_and_keeps_stray_bytes_exact()
+    public void Reader_finds_the_marker_split_across_chunks_and_keeps_output_exact()
     {
         var id = "0123456789abcdef";
         var output = new byte[] { 0, 1, 2, 0x1e, (byte)'\n', 255 };
-        var stream = output.Concat(Encoding.ASCII.GetBytes($"\u001eNIXVM-END:{id}:42\n")).ToArray();
+        var stream = output.Concat(Encoding.ASCII.GetBytes($"\u001eNIXVM-END:{id}:42\nnext")).ToArray();
         for (var chunk = 1; chunk <= stream.Length; chunk++)
         {
-            var reader = new CommandOutputReader(id);
-            CommandEnd end = default;
+            var reader = new MarkerReader(id);
+            MarkerEnd end = default;
             var done = false;
             for (var i = 0; i < stream.Length && !done; i += chunk)
                 done = reader.Feed(stream.AsSpan(i, Math.Min(chunk, stream.Length - i)), out end);
             Assert.True(done, $"chunk size {chunk}");
-            Assert.Equal(output, end.Preceding);
-            Assert.Equal(42, end.Status);
-            Assert.Empty(end.Trailing);
+            Assert.Equal(output, end.Before);
+            Assert.Equal(":42", end.Suffix);
+            Assert.True("next".StartsWith(Encoding.ASCII.GetString(end.After)), $"chunk size {chunk}");
         }
     }
 
     [Fact]
-    public void Markers_of_other_commands_are_not_ours()
+    public void Markers_of_other_commands_are_output()
     {
-        var reader = new CommandOutputReader("aaaa");
-        var fake = "\u001eNIXVM-END:bbbb:0\n\u001eNIXVM-END:\n";
+        var reader = new MarkerReader("aaaa");
+        var fake = "\u001eNIXVM-END:bbbb\n\u001eNIXVM-END:\n";
         Assert.False(reader.Feed(Encoding.ASCII.GetBytes(fake), out _));
-        Assert.True(reader.Feed(Encoding.ASCII.GetBytes("\u001eNIXVM-END:aaaa:0\nX"), out var end));
-        Assert.Equal(fake, Encoding.ASCII.GetString(end.Preceding));
-        Assert.Equal("X", Encoding.ASCII.GetString(end.Trailing));
+        Assert.True(reader.Feed(Encoding.ASCII.GetBytes("\u001eNIXVM-END:aaaa\n"), out var end));
+        Assert.Equal(fake, Encoding.ASCII.GetString(end.Before));
+        Assert.Equal("", end.Suffix);
+    }
+
+    [Fact]
+    public void Safe_prefix_never_covers_a_possible_marker_start()
+    {
+        var reader = new MarkerReader("abcd");
+        reader.Feed(Encoding.ASCII.GetBytes("hello\u001eNIXVM-E"), out _);
+        Assert.True(reader.SafeLength <= 5);
     }
 
     [Fact]

@@ -1,0 +1,84 @@
+using System.Diagnostics;
+using NixVm.Driver;
+
+namespace NixVm.Bench;
+
+/// <summary>
+/// A no-op `dotnet build` of a VM test project (package referenced, tests on build) against the
+/// same project without the package: what NixVmTasks costs a developer on every rebuild.
+/// </summary>
+sealed class NoOpBuildBenchmark(TextWriter output)
+{
+    public async Task RunAsync(string repoRoot, int builds, CancellationToken ct)
+    {
+        var root = Directory.CreateTempSubdirectory("nixvm-bench-noop-").FullName;
+        try
+        {
+            var feed = Path.Combine(root, "feed");
+            await DotnetAsync(repoRoot, ct, "pack", Path.Combine(repoRoot, "tasks/NixVmTasks/NixVmTasks.csproj"), "-c", "Release", "-o", feed);
+            var version = Path.GetFileNameWithoutExtension(Directory.GetFiles(feed, "*.nupkg").Single())["NixVmTasks.".Length..];
+            File.WriteAllText(Path.Combine(root, "nuget.config"),
+                $"<configuration><packageSources><add key=\"local\" value=\"{feed}\" /></packageSources></configuration>");
+            var withVms = Project(root, "WithVms", $"""
+                <PackageReference Include="NixVmTasks" Version="{version}" />
+                <VirtualMachine Include="server" />
+                """, "true");
+            var plain = Project(root, "Plain", "", "false");
+            foreach (var p in new[] { withVms, plain }) await DotnetAsync(p, ct, "build");   // first build: restore, images, tests
+
+            var a = new List<double>();
+            var b = new List<double>();
+            for (var i = 0; i < builds; i++)
+            {
+                a.Add(await TimeAsync(withVms, ct));
+                b.Add(await TimeAsync(plain, ct));
+            }
+            output.WriteLine($"no-op dotnet build, VM tests on build: median {Stats.Median(a):0.00} s [{Stats.Format(a)}]");
+            output.WriteLine($"no-op dotnet build, same project without NixVmTasks: median {Stats.Median(b):0.00} s [{Stats.Format(b)}]");
+            output.WriteLine($"ratio: {Stats.Median(a) / Stats.Median(b):0.00}x (target <= 1.15x)   load {VirtualNetwork.HostLoad()}");
+        }
+        finally
+        {
+            await DotnetAsync(root, ct, "build-server", "shutdown");
+            Directory.Delete(root, recursive: true);
+        }
+    }
+
+    static string Project(string root, string name, string items, string runTests)
+    {
+        var dir = Path.Combine(root, name);
+        Directory.CreateDirectory(dir);
+        File.WriteAllText(Path.Combine(dir, name + ".csproj"), $"""
+            <Project Sdk="Microsoft.NET.Sdk">
+              <PropertyGroup>
+                <TargetFramework>net10.0</TargetFramework>
+                <OutputType>Exe</OutputType>
+                <NixVmRunTestsOnBuild>{runTests}</NixVmRunTestsOnBuild>
+              </PropertyGroup>
+              <ItemGroup>
+                <PackageReference Include="xunit.v3" Version="4.0.2" />
+                {items}
+              </ItemGroup>
+            </Project>
+            """);
+        File.WriteAllText(Path.Combine(dir, "Tests.cs"), "public class Tests { [Xunit.Fact] public void Passes() { } }");
+        return dir;
+    }
+
+    static async Task<double> TimeAsync(string project, CancellationToken ct)
+    {
+        var clock = Stopwatch.StartNew();
+        await DotnetAsync(project, ct, "build", "--no-restore");
+        return clock.Elapsed.TotalSeconds;
+    }
+
+    static async Task DotnetAsync(string directory, CancellationToken ct, params string[] args)
+    {
+        var psi = new ProcessStartInfo("dotnet", args) { WorkingDirectory = directory, RedirectStandardOutput = true, RedirectStandardError = true };
+        using var p = Process.Start(psi)!;
+        var stdout = p.StandardOutput.ReadToEndAsync(ct);
+        var stderr = p.StandardError.ReadToEndAsync(ct);
+        await p.WaitForExitAsync(ct);
+        if (p.ExitCode != 0) throw new InvalidOperationException($"dotnet {string.Join(' ', args)} failed in {directory}:\n{await stdout}{await stderr}");
+    }
+}

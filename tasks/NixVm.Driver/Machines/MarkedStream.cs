@@ -1,0 +1,70 @@
+using System.Net.Sockets;
+
+namespace NixVm.Driver.Machines;
+
+/// <summary>
+/// One host socket of the backdoor (the console or an output port), read command by command up
+/// to each command's end marker. Bytes after a marker are kept for the next command.
+/// </summary>
+sealed class MarkedStream(Socket socket) : IDisposable
+{
+    readonly NetworkStream stream = new(socket, ownsSocket: true);
+    readonly byte[] buffer = new byte[64 * 1024];
+    byte[] carry = [];
+
+    public Task WriteAsync(ReadOnlyMemory<byte> data, CancellationToken ct) => stream.WriteAsync(data, ct).AsTask();
+
+    /// <summary>
+    /// Reads until <paramref name="id"/>'s marker; <paramref name="onSafe"/> sees the growing prefix
+    /// that cannot be part of the marker, for streaming logs. EndOfStreamException if the guest hangs up.
+    /// </summary>
+    public async Task<MarkerEnd> ReadUntilMarkerAsync(string id, Action<ReadOnlySpan<byte>>? onSafe, CancellationToken ct)
+    {
+        var reader = new MarkerReader(id);
+        var pending = carry;
+        carry = [];
+        while (true)
+        {
+            bool done;
+            MarkerEnd end;
+            if (pending.Length > 0)
+            {
+                done = reader.Feed(pending, out end);
+                pending = [];
+            }
+            else
+            {
+                var n = await stream.ReadAsync(buffer, ct);
+                if (n == 0) throw new EndOfStreamException("the guest closed its end");
+                done = reader.Feed(buffer.AsSpan(0, n), out end);
+            }
+            onSafe?.Invoke(reader.Safe);
+            if (done)
+            {
+                carry = end.After;
+                return end;
+            }
+        }
+    }
+
+    /// <summary>Reads until a plain text appears (the guest's ready marker); returns what came before it.</summary>
+    public async Task<string> ReadUntilTextAsync(string text, CancellationToken ct)
+    {
+        var seen = new System.Text.StringBuilder();
+        while (true)
+        {
+            var n = await stream.ReadAsync(buffer, ct);
+            if (n == 0) throw new EndOfStreamException("the guest shell disconnected before it was ready");
+            seen.Append(System.Text.Encoding.UTF8.GetString(buffer, 0, n));
+            var at = seen.ToString().IndexOf(text, StringComparison.Ordinal);
+            if (at >= 0)
+            {
+                // Nothing may follow the marker (NixOS' contract); keep it anyway rather than lose it.
+                carry = System.Text.Encoding.UTF8.GetBytes(seen.ToString()[(at + text.Length)..]);
+                return seen.ToString()[..at];
+            }
+        }
+    }
+
+    public void Dispose() => stream.Dispose();
+}
