@@ -1,3 +1,4 @@
+using NixVm.Driver.Coverage;
 using NixVm.Driver.Machines;
 using Xunit;
 
@@ -7,11 +8,14 @@ namespace NixVm.Driver.Xunit;
 /// Boots the project's virtual network once for the tests that share it and stops it afterwards.
 /// Use it as a class or assembly fixture: <c>[assembly: AssemblyFixture(typeof(NetworkFixture))]</c>.
 /// Every log line (serial consoles, commands, timings) goes to the running test's output and to
-/// the log directory the build chose.
+/// the log directory the build chose. With NIXVM_COVERAGE=1 (the build's NixVmCoverage=true) it
+/// collects the machines' native coverage before stopping them, into NIXVM_COVERAGE_DIR, else
+/// <c>coverage/</c> beside the log directory (the build's results directory).
 /// </summary>
 public class NetworkFixture : IAsyncLifetime
 {
     VirtualNetwork? network;
+    string? coverageDirectory;
 
     public VirtualNetwork Network => network ?? throw new InvalidOperationException("the network has not been started");
 
@@ -29,6 +33,7 @@ public class NetworkFixture : IAsyncLifetime
             LogDirectory = settings.LogDirectory,
             LogSink = line => TestContext.Current.TestOutputHelper?.WriteLine(line),
         });
+        coverageDirectory = Environment.GetEnvironmentVariable("NIXVM_COVERAGE") == "1" ? CoverageDirectory(settings) : null;
         network = await VirtualNetwork.CreateAsync(settings.Manifest, options, TestContext.Current.CancellationToken);
         try { await network.StartAllAsync(TestContext.Current.CancellationToken); }
         catch
@@ -39,9 +44,25 @@ public class NetworkFixture : IAsyncLifetime
         }
     }
 
+    /// <summary>The native coverage report, once the fixture has been disposed with coverage on.</summary>
+    public CoverageReport? Coverage { get; private set; }
+
     public async ValueTask DisposeAsync()
     {
-        if (network is not null) await network.DisposeAsync();
+        if (network is not null)
+        {
+            try
+            {
+                if (coverageDirectory is not null)
+                    Coverage = await CoverageCollector.CollectAsync(network, coverageDirectory, TestContext.Current.CancellationToken);
+            }
+            finally { await network.DisposeAsync(); }
+        }
         GC.SuppressFinalize(this);
     }
+
+    static string CoverageDirectory(NixVmSettings settings) =>
+        Environment.GetEnvironmentVariable("NIXVM_COVERAGE_DIR") is { Length: > 0 } dir ? Path.GetFullPath(dir)
+        : settings.LogDirectory is { Length: > 0 } logs ? Path.Combine(Path.GetDirectoryName(Path.GetFullPath(logs).TrimEnd('/'))!, "coverage")
+        : Path.GetFullPath(Path.Combine("TestResults", "nixvm", "coverage"));
 }

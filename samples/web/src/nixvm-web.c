@@ -84,6 +84,7 @@ static int serve(int port, const char *docroot) {
   struct sigaction sa = {0};
   sa.sa_handler = on_term; /* no SA_RESTART: a blocked call returns EINTR */
   sigaction(SIGTERM, &sa, NULL);
+  signal(SIGPIPE, SIG_IGN); /* a client that hangs up (e.g. `nc -z`) must not kill the server */
   int s = socket(AF_INET6, SOCK_STREAM, 0), on = 1, off = 0;
   setsockopt(s, SOL_SOCKET, SO_REUSEADDR, &on, sizeof on);
   setsockopt(s, IPPROTO_IPV6, IPV6_V6ONLY, &off, sizeof off);

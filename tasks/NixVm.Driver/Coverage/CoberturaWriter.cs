@@ -17,7 +17,7 @@ public static class CoberturaWriter
                     new XElement("class", new XAttribute("name", System.IO.Path.GetFileName(f.Path)), new XAttribute("filename", f.Path),
                         Rates(CoverageFigures.Of([f])), new XAttribute("complexity", 0),
                         new XElement("methods"),
-                        new XElement("lines", f.Lines.Select(l => Line(f, l.Key, l.Value)))))))));
+                        new XElement("lines", f.Lines.Select(l => Line(f, l.Key, l.Value))))))));
         var all = trace.Figures;
         var doc = new XDocument(new XElement("coverage",
             Rates(all),

@@ -1,0 +1,81 @@
+namespace NixVm.Driver.Coverage;
+
+/// <summary>
+/// Turns the <c>.gcda</c> files each machine wrote (below its exchange directory, see
+/// <see cref="CoverageCollector"/>) into one lcov tracefile per machine, a merged tracefile,
+/// Cobertura XML and an HTML report. Needs only lcov on the host, not a running network, so it
+/// also works from a plain command line on directories kept from a run.
+/// </summary>
+public static class NativeCoverage
+{
+    /// <summary>
+    /// Captures each machine's data directory (machine name → directory, which may not exist) into
+    /// a report in <paramref name="outputDirectory"/>, replacing what was there.
+    /// </summary>
+    public static async Task<CoverageReport> CaptureAsync(IEnumerable<(string Machine, string DataDirectory)> machines,
+        string outputDirectory, CancellationToken ct = default)
+    {
+        outputDirectory = Path.GetFullPath(outputDirectory);
+        if (Directory.Exists(outputDirectory)) Directory.Delete(outputDirectory, recursive: true);
+        Directory.CreateDirectory(Path.Combine(outputDirectory, "machines"));
+
+        var results = new List<MachineCoverage>();
+        foreach (var (machine, data) in machines)
+            results.Add(await CaptureMachineAsync(machine, data, Path.Combine(outputDirectory, "machines", machine + ".info"), ct));
+
+        var report = new CoverageReport(outputDirectory, results, null);
+        var captured = results.Where(m => m.Status == MachineCoverageStatus.Captured).ToList();
+        if (captured.Count > 0)
+        {
+            var merge = await LcovTool.RunAsync("lcov",
+                captured.SelectMany(m => new[] { "--add-tracefile", m.Tracefile! }).Concat(["--output-file", report.MergedTracefile]),
+                outputDirectory, ct);
+            if (merge is not null) throw new InvalidOperationException($"merging the machines' tracefiles failed: {merge}");
+            var merged = LcovTracefile.Load(report.MergedTracefile);
+            CoberturaWriter.Write(merged, report.Cobertura);
+            // --show-details: the source view lists which machine (lcov test name) ran each line.
+            var html = await LcovTool.RunAsync("genhtml", ["--branch-coverage", "--show-details", "--title", "NixVm coverage",
+                "--output-directory", Path.GetDirectoryName(report.Html)!, report.MergedTracefile], outputDirectory, ct);
+            if (html is not null) throw new InvalidOperationException($"the HTML report failed: {html}");
+            report = report with { Merged = merged.Figures };
+        }
+        await File.WriteAllTextAsync(report.SummaryFile, report.SummaryLine + "\n", ct);
+        return report;
+    }
+
+    static async Task<MachineCoverage> CaptureMachineAsync(string machine, string data, string tracefile, CancellationToken ct)
+    {
+        var gcda = Directory.Exists(data) ? Directory.GetFiles(data, "*.gcda", SearchOption.AllDirectories) : [];
+        if (gcda.Length == 0) return new(machine, MachineCoverageStatus.NoData, null, null, null);
+
+        // lcov 1.x wants each .gcno next to its .gcda: stage copies of both. A .gcda's path below the
+        // data directory is the absolute path compiled into the program, which is where its .gcno lives.
+        var staging = Directory.CreateTempSubdirectory("nixvm-coverage-").FullName;
+        try
+        {
+            var missing = new List<string>();
+            foreach (var file in gcda)
+            {
+                var relative = Path.GetRelativePath(data, file);
+                var gcno = Path.ChangeExtension("/" + relative, ".gcno");
+                if (!File.Exists(gcno)) { missing.Add(gcno); continue; }
+                var target = Path.Combine(staging, relative);
+                Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+                File.Copy(file, target);
+                File.Copy(gcno, Path.ChangeExtension(target, ".gcno"));
+            }
+            if (missing.Count == gcda.Length)
+                return new(machine, MachineCoverageStatus.Failed, null, null,
+                    $"no .gcno file for its .gcda data (looked for {string.Join(", ", missing)}; was the program built by nixvm.lib.instrumentedProgram and is it still in the store?)");
+
+            // lcov test names allow letters, digits and '_'.
+            var testName = new string(machine.Select(c => char.IsAsciiLetterOrDigit(c) ? c : '_').ToArray());
+            var problem = await LcovTool.RunAsync("lcov",
+                ["--capture", "--directory", staging, "--test-name", testName, "--output-file", tracefile], staging, ct);
+            if (problem is not null) return new(machine, MachineCoverageStatus.Failed, null, null, problem);
+            return new(machine, MachineCoverageStatus.Captured, tracefile, LcovTracefile.Load(tracefile).Figures,
+                missing.Count > 0 ? $"no .gcno for {string.Join(", ", missing)}" : null);
+        }
+        finally { Directory.Delete(staging, recursive: true); }
+    }
+}
