@@ -1,7 +1,7 @@
 namespace NixVmTasks.Tests.Support;
 
 /// <summary>
-/// Packs NixVmTasks from this checkout into a local folder feed, once per test run. The version is
+/// Packs NixVmTasks and its template pack from this checkout into a local folder feed. The version is
 /// Nerdbank.GitVersioning's, which does not change with uncommitted edits, so the copy NuGet cached
 /// from an earlier pack of the same version is removed first.
 /// </summary>
@@ -9,12 +9,16 @@ public sealed class LocalFeed : IAsyncLifetime
 {
     public string Directory { get; } = System.IO.Directory.CreateTempSubdirectory("nixvmtasks-feed-").FullName;
     public string Version { get; private set; } = "";
+    public string TemplatePackage => System.IO.Directory.GetFiles(Directory, "NixVmTasks.Templates.*.nupkg").Single();
 
     public async ValueTask InitializeAsync()
     {
-        var r = await Dotnet.RunAsync(Repo.Root, ["pack", "tasks/NixVmTasks/NixVmTasks.csproj", "-c", "Release", "-o", Directory, "-nologo"]);
-        if (r.ExitCode != 0) throw new InvalidOperationException("packing NixVmTasks failed:\n" + r.Output);
-        var package = System.IO.Directory.GetFiles(Directory, "NixVmTasks.*.nupkg").Single();
+        foreach (var project in new[] { "tasks/NixVmTasks/NixVmTasks.csproj", "templates/NixVmTasks.Templates.csproj" })
+        {
+            var r = await Dotnet.RunAsync(Repo.Root, ["pack", project, "-c", "Release", "-o", Directory, "-nologo"]);
+            if (r.ExitCode != 0) throw new InvalidOperationException($"packing {project} failed:\n" + r.Output);
+        }
+        var package = System.IO.Directory.GetFiles(Directory, "NixVmTasks.0*.nupkg").Single();
         Version = Path.GetFileNameWithoutExtension(package)["NixVmTasks.".Length..];
         var cached = Path.Combine(NuGetPackagesFolder(), "nixvmtasks", Version);
         if (System.IO.Directory.Exists(cached)) System.IO.Directory.Delete(cached, recursive: true);
