@@ -18,8 +18,12 @@ let
   qboot = "/usr/share/qemu/qboot.rom";
   firmware = if builtins.pathExists qboot then builtins.path { path = /. + qboot; name = "qboot.rom"; } else null;
   buildVms = import ./build-vms.nix { inherit kernel busybox firmware; };
+  # The JSON declaration NixVmTasks writes (obj/<cfg>/nixvm/network.json) as a network.
+  fromDeclaration = declaration: import ./from-json.nix { declaration = toString declaration; inherit kernelDir; };
 in {
-  inherit buildVms;
+  inherit buildVms fromDeclaration;
+  # The VM tests inside a derivation; see nix/run-tests.nix.
+  runTests = import ./run-tests.nix { inherit buildVms fromDeclaration; };
   lib = import ./lib.nix // {
     inherit kernel busybox firmware;
     validate = import ./validate.nix { inherit kernel; };

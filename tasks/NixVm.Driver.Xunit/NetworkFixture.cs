@@ -31,6 +31,7 @@ public class NetworkFixture : IAsyncLifetime
         {
             Accelerator = settings.Accelerator,
             LogDirectory = settings.LogDirectory,
+            RemapForwardedPorts = settings.RemapForwardedPorts,
             LogSink = line => TestContext.Current.TestOutputHelper?.WriteLine(line),
         });
         coverageDirectory = Environment.GetEnvironmentVariable("NIXVM_COVERAGE") == "1" ? CoverageDirectory(settings) : null;

@@ -1,0 +1,61 @@
+# runTests { network; tests; name ? <network's name>; assembly ? null; testArgs ? [ ];
+#            timeout ? 3600; coverage ? false; requireKvm ? false; accelerator ? ... }
+# -> a derivation that boots the network inside the build, runs the compiled xunit v3 tests with
+# the host's dotnet and keeps in $out: <assembly>.junit.xml, logs/<machine>.log + logs/driver.log,
+# coverage/ (when on) and nix-support/hydra-build-products. A failing test fails the build and
+# the log names it (`nix-build -K` keeps the results in the build directory).
+#   network: a buildVms result, a declaration { name; machines; } or the path of a JSON
+#            declaration (what NixVmTasks writes to obj/<cfg>/nixvm/network.json)
+#   tests:   the test project's output folder (a path or absolute path string; run
+#            `dotnet build` first: builds have no network for NuGet) or a derivation holding it
+#   assembly: the test assembly's file name; by default the folder's only *.runtimeconfig.json
+{ buildVms, fromDeclaration }:
+{ network, tests, name ? null, assembly ? null, testArgs ? [ ], timeout ? 3600, coverage ? false
+, requireKvm ? false, accelerator ? (if requireKvm then "kvm" else "auto") }:
+let
+  inherit (builtins) concatStringsSep elem isAttrs isInt isList isPath isString match pathExists substring;
+  lib = import ./lib.nix;
+  isDerivation = v: isAttrs v && (v.type or null) == "derivation";
+  isJsonPath = v: (isPath v || isString v) && match ".*\\.json" (toString v) != null;
+
+  vms =
+    if isDerivation network then network
+    else if isAttrs network && network ? machines then buildVms network
+    else if isJsonPath network then fromDeclaration network
+    else throw "nixvm: runTests: attribute 'network': expected a buildVms result, a declaration { name; machines; } or the path of a JSON declaration, got ${lib.typeName network}";
+  testName = if name != null then name else vms.name;
+  fail = attr: why: throw "nixvm: runTests '${testName}': attribute '${attr}': ${why}";
+
+  testsPath = if isPath tests then tests else /. + tests;
+  testsIn =
+    if isDerivation tests then tests
+    else if !(isPath tests || (isString tests && substring 0 1 tests == "/"))
+    then fail "tests" "expected the test project's output folder (a path or an absolute path string) or a derivation, got ${lib.typeName tests}"
+    else if !(pathExists testsPath)
+    then fail "tests" "${toString tests} does not exist; build the test project first (dotnet build)"
+    else builtins.path { path = testsPath; name = "${testName}-tests"; };
+in
+if !(isInt timeout) || timeout < 1 then fail "timeout" "must be a positive number of seconds"
+else if !(elem accelerator [ "auto" "kvm" "tcg" ]) then fail "accelerator" "'${toString accelerator}' is not one of auto, kvm, tcg"
+else if !(isList testArgs) then fail "testArgs" "must be a list of strings, got ${lib.typeName testArgs}"
+else derivation {
+  name = "vm-test-run-${testName}";
+  system = builtins.currentSystem;
+  builder = "/bin/sh";
+  args = [ ./builders/run-tests.sh ];
+  # The host backend runs the builder's own QEMU, vde2, dotnet and /usr in the guests.
+  PATH = "/usr/local/bin:/usr/bin:/bin";
+  network = vms;
+  tests = testsIn;
+  inherit testName;
+  assembly = if assembly == null then "" else assembly;
+  testArgs = concatStringsSep "\n" testArgs;
+  inherit timeout accelerator;
+  coverage = if coverage then "1" else "";
+  # A build farm schedules this only on machines that can run VMs (and KVM when demanded).
+  requiredSystemFeatures = [ "nixos-test" ] ++ (if requireKvm then [ "kvm" ] else [ ]);
+} // {
+  # Hydra's per-build limit (as nixpkgs' run.nix); the builder itself also stops the run after it.
+  meta = { inherit timeout; description = "VM tests of network '${vms.name}'"; };
+  inherit vms;
+}
