@@ -3,7 +3,7 @@ using NixVmTasks.Tests.Support;
 namespace NixVmTasks.Tests.EndToEnd;
 
 /// <summary>Mistakes in a real build are NIXVM errors at the project file and line, never a crash.</summary>
-public sealed class BuildErrorTests(LocalFeed feed) : IClassFixture<LocalFeed>
+public sealed class BuildErrorTests(LocalFeed feed)
 {
     [Fact(Timeout = 900_000)]
     public async Task Bad_items_and_missing_tools_are_located_errors()

@@ -4,7 +4,7 @@ using NixVmTasks.Tests.Support;
 namespace NixVmTasks.Tests.EndToEnd;
 
 /// <summary>The packed NixVmTasks in a fresh test project outside the repository, built with the real dotnet CLI.</summary>
-public sealed class FreshProjectTests(LocalFeed feed) : IClassFixture<LocalFeed>
+public sealed class FreshProjectTests(LocalFeed feed)
 {
     static CancellationToken Ct => TestContext.Current.CancellationToken;
 

@@ -4,7 +4,7 @@ using NixVmTasks.Tests.Support;
 namespace NixVmTasks.Tests.EndToEnd;
 
 /// <summary>`dotnet new nixvmtest` gives a project that builds, boots its VMs and passes, with nothing to edit.</summary>
-public sealed class TemplateTests(LocalFeed feed) : IClassFixture<LocalFeed>
+public sealed class TemplateTests(LocalFeed feed)
 {
     [Fact(Timeout = 900_000)]
     public async Task A_new_project_builds_boots_and_passes_without_warnings()
@@ -18,17 +18,18 @@ public sealed class TemplateTests(LocalFeed feed) : IClassFixture<LocalFeed>
             await File.WriteAllTextAsync(Path.Combine(root, "nuget.config"),
                 $"<configuration><packageSources><add key=\"local\" value=\"{feed.Directory}\" /></packageSources></configuration>",
                 TestContext.Current.CancellationToken);
-            var install = await Dotnet.RunAsync(root, ["new", "install", feed.TemplatePackage, "--debug:custom-hive", hive]);
+            var install = await Dotnet.RunAsync(root, ["new", "install", feed.TemplatePackage, "--debug:custom-hive", hive], feed.Environment);
             Assert.True(install.ExitCode == 0, install.ToString());
-            var create = await Dotnet.RunAsync(root, ["new", "nixvmtest", "-n", "Foo.VmTests", "--debug:custom-hive", hive]);
+            var create = await Dotnet.RunAsync(root, ["new", "nixvmtest", "-n", "Foo.VmTests", "--debug:custom-hive", hive], feed.Environment);
             Assert.True(create.ExitCode == 0, create.ToString());
 
             var project = Path.Combine(root, "Foo.VmTests");
             Assert.Contains($"Include=\"NixVmTasks\" Version=\"{feed.Version}\"", await File.ReadAllTextAsync(Path.Combine(project, "Foo.VmTests.csproj"), TestContext.Current.CancellationToken));
             Assert.True(File.Exists(Path.Combine(project, "README.md")));
 
-            var build = await Dotnet.RunAsync(project, ["build", "-nodeReuse:false", "--disable-build-servers"],
-                new Dictionary<string, string?> { ["XDG_RUNTIME_DIR"] = run });
+            var env = feed.Environment;
+            env["XDG_RUNTIME_DIR"] = run;
+            var build = await Dotnet.RunAsync(project, ["build", "-nodeReuse:false", "--disable-build-servers"], env);
             Assert.True(build.ExitCode == 0, build.ToString());
             Assert.Contains("NixVm: 2 VM test(s) passed", build.Output);
             Assert.Contains("0 Warning(s)", build.Output);

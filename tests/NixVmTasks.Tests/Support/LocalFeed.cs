@@ -1,13 +1,20 @@
 namespace NixVmTasks.Tests.Support;
 
 /// <summary>
-/// Packs NixVmTasks and its template pack from this checkout into a local folder feed. The version is
-/// Nerdbank.GitVersioning's, which does not change with uncommitted edits, so the copy NuGet cached
-/// from an earlier pack of the same version is removed first.
+/// Packs NixVmTasks and its template pack from this checkout into a local folder feed, once per
+/// test run (an assembly fixture). The version is Nerdbank.GitVersioning's, which does not change
+/// with uncommitted edits, so the builds use a private NuGet packages folder: no stale copy from
+/// an earlier pack, and nothing of the user's global cache is touched.
 /// </summary>
 public sealed class LocalFeed : IAsyncLifetime
 {
-    public string Directory { get; } = System.IO.Directory.CreateTempSubdirectory("nixvmtasks-feed-").FullName;
+    readonly string root = System.IO.Directory.CreateTempSubdirectory("nixvmtasks-feed-").FullName;
+
+    public string Directory => Path.Combine(root, "feed");
+    public string PackagesDirectory => Path.Combine(root, "packages");
+
+    /// <summary>The environment every build against this feed needs.</summary>
+    public Dictionary<string, string?> Environment => new() { ["NUGET_PACKAGES"] = PackagesDirectory };
     public string Version { get; private set; } = "";
     public string TemplatePackage => System.IO.Directory.GetFiles(Directory, "NixVmTasks.Templates.*.nupkg").Single();
 
@@ -20,17 +27,11 @@ public sealed class LocalFeed : IAsyncLifetime
         }
         var package = System.IO.Directory.GetFiles(Directory, "NixVmTasks.0*.nupkg").Single();
         Version = Path.GetFileNameWithoutExtension(package)["NixVmTasks.".Length..];
-        var cached = Path.Combine(NuGetPackagesFolder(), "nixvmtasks", Version);
-        if (System.IO.Directory.Exists(cached)) System.IO.Directory.Delete(cached, recursive: true);
     }
-
-    static string NuGetPackagesFolder() =>
-        Environment.GetEnvironmentVariable("NUGET_PACKAGES") is { Length: > 0 } p ? p
-            : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages");
 
     public ValueTask DisposeAsync()
     {
-        System.IO.Directory.Delete(Directory, recursive: true);
+        System.IO.Directory.Delete(root, recursive: true);
         return ValueTask.CompletedTask;
     }
 }

@@ -11,8 +11,11 @@ public sealed class TestProject : IDisposable
 {
     public const string Name = "Web.VmTests";
 
+    readonly LocalFeed feed;
+
     public TestProject(LocalFeed feed, string extraItems = "", string extraTests = "")
     {
+        this.feed = feed;
         Root = Directory.CreateTempSubdirectory("nixvmtasks-e2e-").FullName;
         ProjectDirectory = Path.Combine(Root, Name);
         RunDirectory = Path.Combine(Root, "run");
@@ -94,7 +97,8 @@ public sealed class TestProject : IDisposable
     /// <summary>dotnet with the VMs' state under <see cref="RunDirectory"/> and no build servers left running.</summary>
     public Task<Dotnet.Result> RunAsync(IEnumerable<string> args, IDictionary<string, string?>? environment = null)
     {
-        var env = new Dictionary<string, string?> { ["XDG_RUNTIME_DIR"] = RunDirectory };
+        var env = feed.Environment;
+        env["XDG_RUNTIME_DIR"] = RunDirectory;
         if (environment is not null) foreach (var (k, v) in environment) env[k] = v;
         return Dotnet.RunAsync(ProjectDirectory, args, env);
     }
