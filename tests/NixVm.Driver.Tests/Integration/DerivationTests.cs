@@ -1,0 +1,263 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+using System.Xml.Linq;
+using NixVm.Driver.Manifest;
+using NixVm.Driver.Tests.Support;
+
+namespace NixVm.Driver.Tests.Integration;
+
+/// <summary>
+/// The VM tests inside nix-build (nix/run-tests.nix): samples/web/tests/web.nix -A vms and
+/// -A report with the compiled samples/web-tests, a deliberately failing variant, two test
+/// derivations at once, and a project's MSBuild declaration exported for nix-build.
+/// One class: its tests run one after another, so the dotnet builds never overlap.
+/// </summary>
+public class DerivationTests(DerivationTests.SampleTestsBuild sample) : IClassFixture<DerivationTests.SampleTestsBuild>
+{
+    static CancellationToken Ct => TestContext.Current.CancellationToken;
+    static readonly string WebNix = Repo.PathOf("samples", "web", "tests", "web.nix");
+
+    // TCG: this host's /dev/kvm cannot boot a guest and each build's fresh HOME would probe it again (15 s).
+    string[] TestsArgs => ["--arg", "tests", sample.OutputFolder, "--argstr", "accelerator", "tcg"];
+
+    /// <summary>Builds samples/web-tests once; derivations cannot restore NuGet packages.</summary>
+    public sealed class SampleTestsBuild : IAsyncLifetime
+    {
+        public string OutputFolder { get; } = Repo.PathOf("samples", "web-tests", "bin", "Debug", "net10.0");
+
+        public async ValueTask InitializeAsync() => await DotnetBuildAsync(Repo.PathOf("samples", "web-tests"));
+
+        public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+    }
+
+    [Fact(Timeout = 600_000)]
+    public async Task Vms_gives_run_vms_and_a_valid_manifest()
+    {
+        var r = await NixAsync("nix-build", WebNix, "-A", "vms", "--no-out-link");
+        Assert.True(r.ExitCode == 0, r.Stderr);
+        Assert.True(File.Exists(Path.Combine(r.Stdout, "bin", "run-vms")));
+        var manifest = NetworkManifest.Load(Path.Combine(r.Stdout, "network.json"));
+        Assert.Equal(["client", "webserver"], manifest.Machines.Select(m => m.Name));
+        Assert.All(manifest.Machines, m => Assert.True(File.Exists(m.StartScript), m.StartScript));
+    }
+
+    [Fact(Timeout = 600_000)]
+    public async Task Report_runs_the_tests_in_the_build_and_keeps_results_logs_and_coverage()
+    {
+        var r = await FreshBuildAsync([WebNix, "-A", "report", "--arg", "coverage", "true", .. TestsArgs]);
+        Assert.True(r.ExitCode == 0, r.Stderr);
+        Assert.Contains("nixvm: web: 2 VM test(s) passed", r.Stderr);
+        var junit = XDocument.Load(Path.Combine(r.Stdout, "Web.Tests.junit.xml"));
+        Assert.Equal(["Web.Tests.WebTests.Client_fetches_the_page", "Web.Tests.WebTests.Host_fetches_the_page"],
+            junit.Descendants("testcase").Select(t => t.Attribute("name")!.Value).Order());
+        Assert.Empty(junit.Descendants("failure"));
+        foreach (var log in new[] { "client.log", "webserver.log", "driver.log" })
+            Assert.True(new FileInfo(Path.Combine(r.Stdout, "logs", log)).Length > 0, log);
+        Assert.Contains("client # nixvm: ready", await File.ReadAllTextAsync(Path.Combine(r.Stdout, "logs", "client.log"), Ct));
+        Assert.True(File.Exists(Path.Combine(r.Stdout, "coverage", "html", "index.html")));
+        Assert.Equal(
+            [$"report junit {r.Stdout}/Web.Tests.junit.xml", $"report testlog {r.Stdout}/logs driver.log", $"report coverage {r.Stdout}/coverage/html index.html"],
+            await File.ReadAllLinesAsync(Path.Combine(r.Stdout, "nix-support", "hydra-build-products"), Ct));
+        Assert.Empty(OurProcesses.Mentioning("/nix-build-vm-test-run-web.drv"));
+    }
+
+    [Fact(Timeout = 600_000)]
+    public async Task Report_asks_the_build_farm_for_vm_builders_and_sets_a_timeout()
+    {
+        var r = await NixAsync(["nix-instantiate", "--eval", "--strict", "--json", "-E",
+            $$"""
+            let t = import {{WebNix}} { tests = {{sample.OutputFolder}}; };
+                kvm = (import {{Repo.PathOf("nix")}} { }).runTests { network = t.vms; tests = {{sample.OutputFolder}}; requireKvm = true; timeout = 60; };
+            in { features = t.report.requiredSystemFeatures; timeout = t.report.meta.timeout;
+                 kvmFeatures = kvm.requiredSystemFeatures; kvmTimeout = kvm.meta.timeout; kvmAccel = kvm.accelerator; }
+            """]);
+        Assert.True(r.ExitCode == 0, r.Stderr);
+        var e = JsonDocument.Parse(r.Stdout).RootElement;
+        Assert.Equal(["nixos-test"], e.GetProperty("features").EnumerateArray().Select(x => x.GetString()));
+        Assert.Equal(600, e.GetProperty("timeout").GetInt32());
+        Assert.Equal(["nixos-test", "kvm"], e.GetProperty("kvmFeatures").EnumerateArray().Select(x => x.GetString()));
+        Assert.Equal(60, e.GetProperty("kvmTimeout").GetInt32());
+        Assert.Equal("kvm", e.GetProperty("kvmAccel").GetString());
+    }
+
+    [Theory(Timeout = 600_000)]
+    [InlineData("tests = /nonexistent/bin;", "attribute 'tests': /nonexistent/bin does not exist; build the test project first (dotnet build)")]
+    [InlineData("tests = ./.; network = 3;", "runTests: attribute 'network': expected a buildVms result, a declaration { name; machines; } or the path of a JSON declaration, got an integer")]
+    [InlineData("tests = ./.; timeout = 0;", "attribute 'timeout': must be a positive number of seconds")]
+    [InlineData("tests = ./.; accelerator = \"hvf\";", "attribute 'accelerator': 'hvf' is not one of auto, kvm, tcg")]
+    public async Task Bad_arguments_name_the_attribute(string arguments, string expected)
+    {
+        var r = await NixAsync("nix-instantiate", "-E",
+            $"(import {Repo.PathOf("nix")} {{ }}).runTests ({{ network = {{ name = \"t\"; machines.a = {{ }}; }}; }} // {{ {arguments} }})");
+        Assert.NotEqual(0, r.ExitCode);
+        Assert.Contains("error: nixvm: ", r.Stderr);
+        Assert.Contains(expected, r.Stderr);
+    }
+
+    [Fact(Timeout = 600_000)]
+    public async Task A_failing_test_fails_the_build_and_the_log_names_it()
+    {
+        var r = await NixAsync(["nix-build", TestNetwork.Case("derivation-failing"), "--no-out-link", .. TestsArgs]);
+        Assert.NotEqual(0, r.ExitCode);
+        Assert.Contains("nixvm: VM test failed: Web.Tests.WebTests.Client_fetches_the_page: Assert.Contains() Failure", r.Stderr);
+        Assert.Contains("nixvm: VM test failed: Web.Tests.WebTests.Host_fetches_the_page: Assert.Contains() Failure", r.Stderr);
+        Assert.Contains("error: builder for", r.Stderr);
+        Assert.Empty(OurProcesses.Mentioning("/nix-build-vm-test-run-web-wrong-page.drv"));
+    }
+
+    [Fact(Timeout = 600_000)]
+    public async Task Two_test_derivations_of_one_network_run_at_once_without_colliding()
+    {
+        var r = await FreshBuildAsync([TestNetwork.Case("derivation-parallel"), "-A", "client", "-A", "host", .. TestsArgs], "--max-jobs", "2");
+        Assert.True(r.ExitCode == 0, r.Stderr);
+        var outs = r.Stdout.Split('\n');
+        Assert.Equal(2, outs.Length);
+        var spans = outs.Select(o => DriverLogSpan(Path.Combine(o, "logs", "driver.log"))).ToArray();
+        Assert.True(spans[0].Start < spans[1].End && spans[1].Start < spans[0].End,
+            $"the two builds did not overlap: {spans[0]} and {spans[1]}");
+        foreach (var o in outs)
+            Assert.Single(XDocument.Load(Path.Combine(o, "Web.Tests.junit.xml")).Descendants("testcase"));
+    }
+
+    [Fact(Timeout = 900_000)]
+    public async Task A_projects_declaration_is_exported_for_nix_build()
+    {
+        using var dir = new TempDirectory();
+        var project = ExportProject.Write(dir.Path);
+        await DotnetBuildAsync(project);
+        var exported = Path.Combine(project, "obj", "Debug", "net10.0", "nixvm", "tests.nix");
+        Assert.True(File.Exists(exported), "dotnet build wrote no " + exported);
+
+        var vms = await NixAsync("nix-build", exported, "-A", "vms", "--no-out-link");
+        Assert.True(vms.ExitCode == 0, vms.Stderr);
+        var msbuildVms = Path.Combine(project, "obj", "Debug", "net10.0", "nixvm", "vms");
+        Assert.Equal(Path.GetFullPath(new DirectoryInfo(msbuildVms).ResolveLinkTarget(true)!.FullName), vms.Stdout);
+
+        var report = await NixAsync("nix-build", exported, "-A", "report", "--no-out-link", "--argstr", "accelerator", "tcg");
+        Assert.True(report.ExitCode == 0, report.Stderr);
+        Assert.Contains("nixvm: exp-vmtests: 1 VM test(s) passed", report.Stderr);
+        Assert.True(File.Exists(Path.Combine(report.Stdout, "Exp.VmTests.junit.xml")));
+    }
+
+    /// <summary>A project that imports the repository's targets the way the package's build/ folder does.</summary>
+    static class ExportProject
+    {
+        public static string Write(string root)
+        {
+            var project = Path.Combine(root, "Exp.VmTests");
+            Directory.CreateDirectory(Path.Combine(project, "machines"));
+            File.WriteAllText(Path.Combine(root, "global.json"), """{ "test": { "runner": "Microsoft.Testing.Platform" } }""");
+            File.WriteAllText(Path.Combine(project, "Exp.VmTests.csproj"), $"""
+                <Project>
+                  <Import Project="Sdk.props" Sdk="Microsoft.NET.Sdk" />
+                  <PropertyGroup>
+                    <TargetFramework>net10.0</TargetFramework>
+                    <OutputType>Exe</OutputType>
+                    <Nullable>enable</Nullable>
+                    <ImplicitUsings>enable</ImplicitUsings>
+                    <TreatWarningsAsErrors>true</TreatWarningsAsErrors>
+                    <_NixVmTaskAssembly>{Repo.PathOf("tasks", "NixVmTasks", "bin", "Debug", "net8.0", "NixVmTasks.dll")}</_NixVmTaskAssembly>
+                  </PropertyGroup>
+                  <Import Project="{Repo.PathOf("targets", "NixVmTasks.props")}" />
+                  <ItemGroup>
+                    <PackageReference Include="xunit.v3" Version="4.0.2" />
+                    <ProjectReference Include="{Repo.PathOf("tasks", "NixVm.Driver.Xunit", "NixVm.Driver.Xunit.csproj")}" />
+                  </ItemGroup>
+                  <ItemGroup>
+                    <VirtualMachine Include="webserver" NixFile="machines/webserver.nix" />
+                    <VirtualMachine Include="client" />
+                    <PortForward Include="webserver" Host="8081" Guest="80" />
+                  </ItemGroup>
+                  <Import Project="Sdk.targets" Sdk="Microsoft.NET.Sdk" />
+                  <Import Project="{Repo.PathOf("targets", "NixVmTasks.targets")}" />
+                </Project>
+                """);
+            File.WriteAllText(Path.Combine(project, "machines", "webserver.nix"), """
+                {
+                  services = [ { name = "httpd"; command = "busybox httpd -f -p 80 -h /var/www"; ready = "nc -z 127.0.0.1 80"; } ];
+                  files."/var/www/index.html" = "Hello from webserver\n";
+                }
+                """);
+            File.WriteAllText(Path.Combine(project, "WebTests.cs"), """
+                using NixVm.Driver.Xunit;
+                using Xunit;
+
+                [assembly: AssemblyFixture(typeof(NetworkFixture))]
+
+                public class WebTests(NetworkFixture network)
+                {
+                    [Fact]
+                    public async Task Client_fetches_the_page()
+                    {
+                        var page = await network["client"].SucceedAsync("wget -qO- http://webserver/", ct: TestContext.Current.CancellationToken);
+                        Assert.Contains("Hello from webserver", page);
+                    }
+                }
+                """);
+            return project;
+        }
+    }
+
+    /// <summary>First and last timestamp (HH:mm:ss.fff, same day) of a driver log.</summary>
+    static (TimeSpan Start, TimeSpan End) DriverLogSpan(string log)
+    {
+        var stamps = File.ReadLines(log).Select(l => TimeSpan.ParseExact(l[..12], @"hh\:mm\:ss\.fff", CultureInfo.InvariantCulture)).ToList();
+        return (stamps.Min(), stamps.Max());
+    }
+
+    sealed record Run(int ExitCode, string Stdout, string Stderr);
+
+    /// <summary>nix-build after deleting earlier outputs of the same derivations, so the tests really run again.</summary>
+    static async Task<Run> FreshBuildAsync(string[] args, params string[] buildOptions)
+    {
+        var drvs = await NixAsync(["nix-instantiate", .. args]);
+        Assert.True(drvs.ExitCode == 0, drvs.Stderr);
+        foreach (var drv in drvs.Stdout.Split('\n'))
+        {
+            var outs = await NixAsync("nix-store", "--query", "--outputs", drv);
+            foreach (var o in outs.Stdout.Split('\n').Where(Directory.Exists))
+            {
+                var deleted = await NixAsync("nix-store", "--delete", o);
+                Assert.True(deleted.ExitCode == 0, $"cannot delete the earlier result {o} (a GC root such as ./result still holds it?):\n{deleted.Stderr}");
+            }
+        }
+        return await NixAsync(["nix-build", "--no-out-link", .. buildOptions, .. args]);
+    }
+
+    static Task<Run> NixAsync(params string[] args) =>
+        RunAsync(args[0], [.. args[1..], "--option", "substituters", ""], TimeSpan.FromMinutes(10));
+
+    /// <summary>dotnet build as a user would run it: none of this test run's MSBuild settings, no build servers.</summary>
+    static async Task DotnetBuildAsync(string project)
+    {
+        // The referenced task projects are built already (scripts/test builds the solution); building
+        // them again here could race with other test classes that pack or build them.
+        var r = await RunAsync("dotnet", ["build", project, "-nologo", "-v", "quiet", "-nodeReuse:false", "-p:BuildProjectReferences=false"], TimeSpan.FromMinutes(5));
+        Assert.True(r.ExitCode == 0, $"dotnet build {project} failed:\n{r.Stdout}\n{r.Stderr}");
+    }
+
+    static async Task<Run> RunAsync(string tool, IEnumerable<string> args, TimeSpan timeout)
+    {
+        var psi = new ProcessStartInfo(tool) { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var a in args) psi.ArgumentList.Add(a);
+        foreach (var key in psi.Environment.Keys.Where(k => k.StartsWith("MSBuild", StringComparison.OrdinalIgnoreCase)
+                     || k.StartsWith("_MSBUILD", StringComparison.Ordinal) || k is "DOTNET_HOST_PATH").ToList())
+            psi.Environment.Remove(key);
+        psi.Environment["MSBUILDDISABLENODEREUSE"] = "1";
+        psi.Environment["DOTNET_CLI_DO_NOT_USE_MSBUILD_SERVER"] = "1";
+        psi.Environment["UseSharedCompilation"] = "false";
+        using var p = Process.Start(psi)!;
+        var stdout = p.StandardOutput.ReadToEndAsync(Ct);
+        var stderr = p.StandardError.ReadToEndAsync(Ct);
+        using var cts = CancellationTokenSource.CreateLinkedTokenSource(Ct);
+        cts.CancelAfter(timeout);
+        try { await p.WaitForExitAsync(cts.Token); }
+        catch (OperationCanceledException)
+        {
+            p.Kill(entireProcessTree: true);
+            throw;
+        }
+        return new Run(p.ExitCode, (await stdout).Trim(), await stderr);
+    }
+}
