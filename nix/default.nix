@@ -24,6 +24,8 @@ in {
   inherit buildVms fromDeclaration;
   # The VM tests inside a derivation; see nix/run-tests.nix.
   runTests = import ./run-tests.nix { inherit buildVms fromDeclaration; };
+  # Machines as NixOS modules (needs nixpkgs): nixos { nixpkgs ? <nixpkgs>; }.buildVms { … }.
+  nixos = import ./backends/nixos.nix;
   lib = import ./lib.nix // {
     inherit kernel busybox firmware;
     validate = import ./validate.nix { inherit kernel; };

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 using System.Xml.Linq;
@@ -26,7 +25,7 @@ public class DerivationTests(DerivationTests.SampleTestsBuild sample) : IClassFi
     {
         public string OutputFolder { get; } = Repo.PathOf("samples", "web-tests", "bin", "Debug", "net10.0");
 
-        public async ValueTask InitializeAsync() => await DotnetBuildAsync(Repo.PathOf("samples", "web-tests"));
+        public async ValueTask InitializeAsync() => await Commands.DotnetBuildAsync(Repo.PathOf("samples", "web-tests"));
 
         public ValueTask DisposeAsync() => ValueTask.CompletedTask;
     }
@@ -34,7 +33,7 @@ public class DerivationTests(DerivationTests.SampleTestsBuild sample) : IClassFi
     [Fact(Timeout = 600_000)]
     public async Task Vms_gives_run_vms_and_a_valid_manifest()
     {
-        var r = await NixAsync("nix-build", WebNix, "-A", "vms", "--no-out-link");
+        var r = await Commands.NixAsync("nix-build", WebNix, "-A", "vms", "--no-out-link");
         Assert.True(r.ExitCode == 0, r.Stderr);
         Assert.True(File.Exists(Path.Combine(r.Stdout, "bin", "run-vms")));
         var manifest = NetworkManifest.Load(Path.Combine(r.Stdout, "network.json"));
@@ -65,7 +64,7 @@ public class DerivationTests(DerivationTests.SampleTestsBuild sample) : IClassFi
     [Fact(Timeout = 600_000)]
     public async Task Report_asks_the_build_farm_for_vm_builders_and_sets_a_timeout()
     {
-        var r = await NixAsync(["nix-instantiate", "--eval", "--strict", "--json", "-E",
+        var r = await Commands.NixAsync(["nix-instantiate", "--eval", "--strict", "--json", "-E",
             $$"""
             let t = import {{WebNix}} { tests = {{sample.OutputFolder}}; };
                 kvm = (import {{Repo.PathOf("nix")}} { }).runTests { network = t.vms; tests = {{sample.OutputFolder}}; requireKvm = true; timeout = 60; };
@@ -88,7 +87,7 @@ public class DerivationTests(DerivationTests.SampleTestsBuild sample) : IClassFi
     [InlineData("tests = ./.; accelerator = \"hvf\";", "attribute 'accelerator': 'hvf' is not one of auto, kvm, tcg")]
     public async Task Bad_arguments_name_the_attribute(string arguments, string expected)
     {
-        var r = await NixAsync("nix-instantiate", "-E",
+        var r = await Commands.NixAsync("nix-instantiate", "-E",
             $"(import {Repo.PathOf("nix")} {{ }}).runTests ({{ network = {{ name = \"t\"; machines.a = {{ }}; }}; }} // {{ {arguments} }})");
         Assert.NotEqual(0, r.ExitCode);
         Assert.Contains("error: nixvm: ", r.Stderr);
@@ -98,7 +97,7 @@ public class DerivationTests(DerivationTests.SampleTestsBuild sample) : IClassFi
     [Fact(Timeout = 600_000)]
     public async Task A_failing_test_fails_the_build_and_the_log_names_it()
     {
-        var r = await NixAsync(["nix-build", TestNetwork.Case("derivation-failing"), "--no-out-link", .. TestsArgs]);
+        var r = await Commands.NixAsync(["nix-build", TestNetwork.Case("derivation-failing"), "--no-out-link", .. TestsArgs]);
         Assert.NotEqual(0, r.ExitCode);
         Assert.Contains("nixvm: VM test failed: Web.Tests.WebTests.Client_fetches_the_page: Assert.Contains() Failure", r.Stderr);
         Assert.Contains("nixvm: VM test failed: Web.Tests.WebTests.Host_fetches_the_page: Assert.Contains() Failure", r.Stderr);
@@ -125,16 +124,16 @@ public class DerivationTests(DerivationTests.SampleTestsBuild sample) : IClassFi
     {
         using var dir = new TempDirectory();
         var project = ExportProject.Write(dir.Path);
-        await DotnetBuildAsync(project);
+        await Commands.DotnetBuildAsync(project);
         var exported = Path.Combine(project, "obj", "Debug", "net10.0", "nixvm", "tests.nix");
         Assert.True(File.Exists(exported), "dotnet build wrote no " + exported);
 
-        var vms = await NixAsync("nix-build", exported, "-A", "vms", "--no-out-link");
+        var vms = await Commands.NixAsync("nix-build", exported, "-A", "vms", "--no-out-link");
         Assert.True(vms.ExitCode == 0, vms.Stderr);
         var msbuildVms = Path.Combine(project, "obj", "Debug", "net10.0", "nixvm", "vms");
         Assert.Equal(Path.GetFullPath(new DirectoryInfo(msbuildVms).ResolveLinkTarget(true)!.FullName), vms.Stdout);
 
-        var report = await NixAsync("nix-build", exported, "-A", "report", "--no-out-link", "--argstr", "accelerator", "tcg");
+        var report = await Commands.NixAsync("nix-build", exported, "-A", "report", "--no-out-link", "--argstr", "accelerator", "tcg");
         Assert.True(report.ExitCode == 0, report.Stderr);
         Assert.Contains("nixvm: exp-vmtests: 1 VM test(s) passed", report.Stderr);
         Assert.True(File.Exists(Path.Combine(report.Stdout, "Exp.VmTests.junit.xml")));
@@ -206,58 +205,20 @@ public class DerivationTests(DerivationTests.SampleTestsBuild sample) : IClassFi
         return (stamps.Min(), stamps.Max());
     }
 
-    sealed record Run(int ExitCode, string Stdout, string Stderr);
-
     /// <summary>nix-build after deleting earlier outputs of the same derivations, so the tests really run again.</summary>
-    static async Task<Run> FreshBuildAsync(string[] args, params string[] buildOptions)
+    static async Task<Commands.Run> FreshBuildAsync(string[] args, params string[] buildOptions)
     {
-        var drvs = await NixAsync(["nix-instantiate", .. args]);
+        var drvs = await Commands.NixAsync(["nix-instantiate", .. args]);
         Assert.True(drvs.ExitCode == 0, drvs.Stderr);
         foreach (var drv in drvs.Stdout.Split('\n'))
         {
-            var outs = await NixAsync("nix-store", "--query", "--outputs", drv);
+            var outs = await Commands.NixAsync("nix-store", "--query", "--outputs", drv);
             foreach (var o in outs.Stdout.Split('\n').Where(Directory.Exists))
             {
-                var deleted = await NixAsync("nix-store", "--delete", o);
+                var deleted = await Commands.NixAsync("nix-store", "--delete", o);
                 Assert.True(deleted.ExitCode == 0, $"cannot delete the earlier result {o} (a GC root such as ./result still holds it?):\n{deleted.Stderr}");
             }
         }
-        return await NixAsync(["nix-build", "--no-out-link", .. buildOptions, .. args]);
-    }
-
-    static Task<Run> NixAsync(params string[] args) =>
-        RunAsync(args[0], [.. args[1..], "--option", "substituters", ""], TimeSpan.FromMinutes(10));
-
-    /// <summary>dotnet build as a user would run it: none of this test run's MSBuild settings, no build servers.</summary>
-    static async Task DotnetBuildAsync(string project)
-    {
-        // The referenced task projects are built already (scripts/test builds the solution); building
-        // them again here could race with other test classes that pack or build them.
-        var r = await RunAsync("dotnet", ["build", project, "-nologo", "-v", "quiet", "-nodeReuse:false", "-p:BuildProjectReferences=false"], TimeSpan.FromMinutes(5));
-        Assert.True(r.ExitCode == 0, $"dotnet build {project} failed:\n{r.Stdout}\n{r.Stderr}");
-    }
-
-    static async Task<Run> RunAsync(string tool, IEnumerable<string> args, TimeSpan timeout)
-    {
-        var psi = new ProcessStartInfo(tool) { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var a in args) psi.ArgumentList.Add(a);
-        foreach (var key in psi.Environment.Keys.Where(k => k.StartsWith("MSBuild", StringComparison.OrdinalIgnoreCase)
-                     || k.StartsWith("_MSBUILD", StringComparison.Ordinal) || k is "DOTNET_HOST_PATH").ToList())
-            psi.Environment.Remove(key);
-        psi.Environment["MSBUILDDISABLENODEREUSE"] = "1";
-        psi.Environment["DOTNET_CLI_DO_NOT_USE_MSBUILD_SERVER"] = "1";
-        psi.Environment["UseSharedCompilation"] = "false";
-        using var p = Process.Start(psi)!;
-        var stdout = p.StandardOutput.ReadToEndAsync(Ct);
-        var stderr = p.StandardError.ReadToEndAsync(Ct);
-        using var cts = CancellationTokenSource.CreateLinkedTokenSource(Ct);
-        cts.CancelAfter(timeout);
-        try { await p.WaitForExitAsync(cts.Token); }
-        catch (OperationCanceledException)
-        {
-            p.Kill(entireProcessTree: true);
-            throw;
-        }
-        return new Run(p.ExitCode, (await stdout).Trim(), await stderr);
+        return await Commands.NixAsync(["nix-build", "--no-out-link", .. buildOptions, .. args]);
     }
 }

@@ -1,0 +1,53 @@
+using System.Diagnostics;
+
+namespace NixVm.Driver.Tests.Support;
+
+/// <summary>The real nix and dotnet command-line tools, run as a user would run them.</summary>
+static class Commands
+{
+    public sealed record Run(int ExitCode, string Stdout, string Stderr);
+
+    static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    /// <summary>A nix tool (nix-build, nix-instantiate, nix-store) without substituters: this machine has no binary cache.</summary>
+    public static Task<Run> NixAsync(params string[] args) =>
+        RunAsync(args[0], [.. args[1..], "--option", "substituters", ""], null, TimeSpan.FromMinutes(10));
+
+    public static Task<Run> NixAsync(IDictionary<string, string> environment, params string[] args) =>
+        RunAsync(args[0], [.. args[1..], "--option", "substituters", ""], environment, TimeSpan.FromMinutes(10));
+
+    /// <summary>dotnet build with none of this test run's MSBuild settings and no build servers.</summary>
+    public static async Task DotnetBuildAsync(string project)
+    {
+        // The referenced task projects are built already (scripts/test builds the solution); building
+        // them again here could race with other test classes that pack or build them.
+        var r = await RunAsync("dotnet", ["build", project, "-nologo", "-v", "quiet", "-nodeReuse:false", "-p:BuildProjectReferences=false"],
+            null, TimeSpan.FromMinutes(5));
+        Assert.True(r.ExitCode == 0, $"dotnet build {project} failed:\n{r.Stdout}\n{r.Stderr}");
+    }
+
+    static async Task<Run> RunAsync(string tool, IEnumerable<string> args, IDictionary<string, string>? environment, TimeSpan timeout)
+    {
+        var psi = new ProcessStartInfo(tool) { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var a in args) psi.ArgumentList.Add(a);
+        foreach (var key in psi.Environment.Keys.Where(k => k.StartsWith("MSBuild", StringComparison.OrdinalIgnoreCase)
+                     || k.StartsWith("_MSBUILD", StringComparison.Ordinal) || k is "DOTNET_HOST_PATH").ToList())
+            psi.Environment.Remove(key);
+        psi.Environment["MSBUILDDISABLENODEREUSE"] = "1";
+        psi.Environment["DOTNET_CLI_DO_NOT_USE_MSBUILD_SERVER"] = "1";
+        psi.Environment["UseSharedCompilation"] = "false";
+        if (environment is not null) foreach (var (k, v) in environment) psi.Environment[k] = v;
+        using var p = Process.Start(psi)!;
+        var stdout = p.StandardOutput.ReadToEndAsync(Ct);
+        var stderr = p.StandardError.ReadToEndAsync(Ct);
+        using var cts = CancellationTokenSource.CreateLinkedTokenSource(Ct);
+        cts.CancelAfter(timeout);
+        try { await p.WaitForExitAsync(cts.Token); }
+        catch (OperationCanceledException)
+        {
+            p.Kill(entireProcessTree: true);
+            throw;
+        }
+        return new Run(p.ExitCode, (await stdout).Trim(), await stderr);
+    }
+}
