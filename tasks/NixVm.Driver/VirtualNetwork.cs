@@ -57,9 +57,12 @@ public sealed class VirtualNetwork : IAsyncDisposable
         var manifest = NetworkManifest.Load(manifestPath);
         HostTools.Find("qemu-system-x86_64", HostTools.BootstrapHint);
         var log = new NetworkLog(options.LogDirectory, options.LogSink);
-        var first = manifest.Machines[0];
-        var accelerator = await new AcceleratorProbe(options.ResolvedCacheDirectory)
-            .ResolveAsync(options.Accelerator, first.Kernel, first.Initrd, ct);
+        // The probe boots our own initrd (it answers nixvm.probe); a NixOS initrd would not.
+        var probe = manifest.Machines.FirstOrDefault(m => m.Backend == "host");
+        var accelerator = probe is null && options.Accelerator == AcceleratorMode.Auto
+            ? throw new InvalidOperationException($"network '{manifest.Name}' has no host-backend machine to probe KVM with; choose the accelerator (kvm or tcg) for a nixos network")
+            : await new AcceleratorProbe(options.ResolvedCacheDirectory)
+                .ResolveAsync(options.Accelerator, probe?.Kernel ?? "", probe?.Initrd ?? "", ct);
         log.Driver($"network '{manifest.Name}': {manifest.Machines.Count} machine(s), VLANs [{string.Join(", ", manifest.Vlans)}]; accelerator {accelerator.Accelerator}: {accelerator.Reason}");
 
         var state = await PrivateStateDirectory.CreateAsync(options.StateParent);
