@@ -20,7 +20,7 @@ let
         path = if substring 0 1 m.nixFile == "/" then m.nixFile else "${baseDir}/${m.nixFile}";
         imported = if pathExists path then import (/. + path)
           else throw "nixvm: machine '${name}': attribute 'nixFile': ${path} does not exist";
-        file = if isFunction imported then imported { } else imported;
+        file = if isFunction imported then imported { inherit nixvm; } else imported;
         lists = filter (a: file ? ${a} || own ? ${a}) [ "services" "forwards" "modules" "kernelParams" ];
       in file // own
         // listToAttrs (map (a: { name = a; value = (file.${a} or [ ]) ++ (own.${a} or [ ]); }) lists)

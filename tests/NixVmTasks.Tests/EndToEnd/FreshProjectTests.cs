@@ -25,6 +25,7 @@ public sealed class FreshProjectTests(LocalFeed feed)
         Assert.Contains("nixvm: ready", await File.ReadAllTextAsync(Path.Combine(logs, "webserver.log"), Ct));
         Assert.True(File.Exists(Path.Combine(logs, "client.log")));
         Assert.True(File.Exists(Path.Combine(project.ProjectDirectory, "bin", "Debug", "net10.0", "nixvm.json")));
+        Assert.False(Directory.Exists(Path.Combine(project.ResultsDirectory, "coverage")), "coverage is off: no coverage artifacts");
         Assert.Empty(project.LeftoverProcesses());
         Assert.Empty(Directory.EnumerateFileSystemEntries(project.RunDirectory));
 
@@ -69,6 +70,24 @@ public sealed class FreshProjectTests(LocalFeed feed)
         Assert.NotEqual(0, build.ExitCode);
         Assert.Matches(@"WebTests\.cs\(\d+(,\d+)?\): error NIXVM040: VM test failed: [\w.]*Server_has_no_admin_page: Assert\.Equal\(\) Failure", build.Output);
         Assert.DoesNotContain("Client_fetches_the_page: ", build.Output);
+        Assert.Empty(project.LeftoverProcesses());
+    }
+
+    [Fact(Timeout = 900_000)]
+    public async Task Coverage_on_merges_the_machines_and_the_test_assembly_into_one_report()
+    {
+        using var project = new TestProject(feed);
+        var build = await project.BuildAsync("-p:NixVmCoverage=true");
+        Assert.True(build.ExitCode == 0, build.ToString());
+        // These machines run no instrumented program: said so, not a crash.
+        Assert.Contains("NixVm coverage: client no coverage data; webserver no coverage data", build.Output);
+        Assert.Matches(@"NixVm coverage, native and \.NET merged: lines [\d.]+%, branches [\d.]+%", build.Output);
+        var coverage = Path.Combine(project.ResultsDirectory, "coverage");
+        Assert.True(File.Exists(Path.Combine(coverage, "dotnet", "coverage.cobertura.xml")));
+        Assert.True(File.Exists(Path.Combine(coverage, "report", "Cobertura.xml")));
+        Assert.True(File.Exists(Path.Combine(coverage, "report", "index.html")));
+        var again = await project.BuildAsync("-p:NixVmCoverage=true");
+        Assert.DoesNotContain("VM test(s) passed", again.Output);
         Assert.Empty(project.LeftoverProcesses());
     }
 
