@@ -135,7 +135,7 @@ public class DerivationTests(DerivationTests.SampleTestsBuild sample) : IClassFi
 
         var report = await Commands.NixAsync("nix-build", exported, "-A", "report", "--no-out-link", "--argstr", "accelerator", "tcg");
         Assert.True(report.ExitCode == 0, report.Stderr);
-        Assert.Contains("nixvm: exp-vmtests: 1 VM test(s) passed", report.Stderr);
+        Assert.Contains("nixvm: exp-vmtests: 2 VM test(s) passed", report.Stderr);
         Assert.True(File.Exists(Path.Combine(report.Stdout, "Exp.VmTests.junit.xml")));
     }
 
@@ -172,28 +172,9 @@ public class DerivationTests(DerivationTests.SampleTestsBuild sample) : IClassFi
                   <Import Project="{Repo.PathOf("targets", "NixVmTasks.targets")}" />
                 </Project>
                 """);
-            File.WriteAllText(Path.Combine(project, "machines", "webserver.nix"), """
-                {
-                  services = [ { name = "httpd"; command = "busybox httpd -f -p 80 -h /var/www"; ready = "nc -z 127.0.0.1 80"; } ];
-                  files."/var/www/index.html" = "Hello from webserver\n";
-                }
-                """);
-            File.WriteAllText(Path.Combine(project, "WebTests.cs"), """
-                using NixVm.Driver.Xunit;
-                using Xunit;
-
-                [assembly: AssemblyFixture(typeof(NetworkFixture))]
-
-                public class WebTests(NetworkFixture network)
-                {
-                    [Fact]
-                    public async Task Client_fetches_the_page()
-                    {
-                        var page = await network["client"].SucceedAsync("wget -qO- http://webserver/", ct: TestContext.Current.CancellationToken);
-                        Assert.Contains("Hello from webserver", page);
-                    }
-                }
-                """);
+            var fixture = Repo.PathOf("tests", "fixtures", "web-vmtests");
+            File.Copy(Path.Combine(fixture, "machines", "webserver.nix"), Path.Combine(project, "machines", "webserver.nix"));
+            File.Copy(Path.Combine(fixture, "WebTests.cs"), Path.Combine(project, "WebTests.cs"));
             return project;
         }
     }

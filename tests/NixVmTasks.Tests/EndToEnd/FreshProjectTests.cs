@@ -68,7 +68,7 @@ public sealed class FreshProjectTests(LocalFeed feed)
         using var project = new TestProject(feed, extraTests: failing);
         var build = await project.BuildAsync();
         Assert.NotEqual(0, build.ExitCode);
-        Assert.Matches(@"WebTests\.cs\(\d+(,\d+)?\): error NIXVM040: VM test failed: [\w.]*Server_has_no_admin_page: Assert\.Equal\(\) Failure", build.Output);
+        Assert.Matches(@"ExtraTests\.cs\(\d+(,\d+)?\): error NIXVM040: VM test failed: [\w.]*Server_has_no_admin_page: Assert\.Equal\(\) Failure", build.Output);
         Assert.DoesNotContain("Client_fetches_the_page: ", build.Output);
         Assert.Empty(project.LeftoverProcesses());
     }

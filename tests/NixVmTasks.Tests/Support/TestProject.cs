@@ -52,37 +52,19 @@ public sealed class TestProject : IDisposable
               </ItemGroup>
             </Project>
             """);
-        File.WriteAllText(MachineFile, """
-            {
-              services = [ { name = "httpd"; command = "busybox httpd -f -p 80 -h /var/www"; ready = "nc -z 127.0.0.1 80"; } ];
-              files."/var/www/index.html" = "Hello from webserver\n";
-            }
-            """);
-        File.WriteAllText(TestFile, $$"""
-            using NixVm.Driver.Xunit;
-            using Xunit;
+        var fixture = Path.Combine(Repo.Root, "tests", "fixtures", "web-vmtests");
+        File.Copy(Path.Combine(fixture, "machines", "webserver.nix"), MachineFile);
+        File.Copy(Path.Combine(fixture, "WebTests.cs"), TestFile);
+        if (extraTests.Length > 0)
+            File.WriteAllText(Path.Combine(ProjectDirectory, "ExtraTests.cs"), $$"""
+                using NixVm.Driver.Xunit;
+                using Xunit;
 
-            [assembly: AssemblyFixture(typeof(NetworkFixture))]
-
-            public class WebTests(NetworkFixture network)
-            {
-                [Fact]
-                public async Task Client_fetches_the_page()
+                public class ExtraTests(NetworkFixture network)
                 {
-                    var page = await network["client"].SucceedAsync("wget -qO- http://webserver/", ct: TestContext.Current.CancellationToken);
-                    Assert.Contains("Hello from webserver", page);
+                {{extraTests}}
                 }
-
-                [Fact]
-                public async Task Host_fetches_the_page()
-                {
-                    using var http = new HttpClient();
-                    var page = await http.GetStringAsync($"http://127.0.0.1:{network["webserver"].ForwardedPorts[80]}/", TestContext.Current.CancellationToken);
-                    Assert.Contains("Hello from webserver", page);
-                }
-            {{extraTests}}
-            }
-            """);
+                """);
     }
 
     public string Root { get; }
