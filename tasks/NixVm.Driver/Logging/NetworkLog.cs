@@ -19,8 +19,6 @@ public sealed class NetworkLog : IDisposable
         if (directory is not null) Directory.CreateDirectory(directory);
     }
 
-    public string? Directory_ => directory;
-
     /// <summary>A line the guest printed on its serial console.</summary>
     public void Console(string machine, string line) => Write(machine, $"{machine} # {line}");
 

@@ -11,7 +11,6 @@ sealed class QmpClient : IDisposable
     readonly StreamReader reader;
     readonly StreamWriter writer;
     readonly SemaphoreSlim gate = new(1, 1);
-    readonly List<JsonObject> events = new();
 
     QmpClient(Socket socket)
     {
@@ -42,8 +41,6 @@ sealed class QmpClient : IDisposable
         }
     }
 
-    public IReadOnlyList<JsonObject> Events { get { lock (events) return events.ToList(); } }
-
     public async Task<JsonNode?> ExecuteAsync(string command, object? arguments, CancellationToken ct)
     {
         await gate.WaitAsync(ct);
@@ -55,7 +52,7 @@ sealed class QmpClient : IDisposable
             while (true)
             {
                 var message = await ReadMessageAsync(ct);
-                if (message.ContainsKey("event")) { lock (events) events.Add(message); continue; }
+                if (message.ContainsKey("event")) continue;   // asynchronous events (e.g. NIC_RX_FILTER_CHANGED) are not replies
                 if (message["error"] is JsonObject error)
                     throw new InvalidOperationException($"QMP {command}: {error["desc"]}");
                 return message["return"];

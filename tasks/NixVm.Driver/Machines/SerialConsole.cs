@@ -66,8 +66,6 @@ sealed class SerialConsole
         }
     }
 
-    public int LineCount { get { lock (gate) return lines.Count; } }
-
     void OnConsoleLine(string line)
     {
         line = line.TrimEnd('\r');

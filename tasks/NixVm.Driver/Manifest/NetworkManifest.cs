@@ -84,7 +84,4 @@ public sealed record InterfaceManifest(int Vlan, string Name, string Mac, string
 
 public sealed record ForwardManifest(string Protocol, int HostPort, int GuestPort);
 
-public sealed class ManifestException(string source, string message) : Exception($"{source}: {message}")
-{
-    public string Source_ { get; } = source;
-}
+public sealed class ManifestException(string source, string message) : Exception($"{source}: {message}");
