@@ -16,6 +16,7 @@ sealed class BackdoorShell : IDisposable
     readonly MarkedStream console, stdout, stderr;
     readonly NetworkStream control;
     readonly SemaphoreSlim gate = new(1, 1);
+    readonly TaskCompletionSource<string> lost = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public BackdoorShell(string machine, BackdoorSockets sockets, NetworkLog log)
     {
@@ -35,6 +36,31 @@ sealed class BackdoorShell : IDisposable
         await console.WriteAsync(Encoding.UTF8.GetBytes(CommandFraming.SetupScript), ct);
         var end = await console.ReadUntilMarkerAsync(CommandFraming.SetupId, null, ct);
         if (end.Before.Length > 0) log.Machine(machine, $"guest shell said: {Encoding.UTF8.GetString(end.Before).Trim()}");
+        _ = WatchConsoleAsync();
+    }
+
+    /// <summary>
+    /// After set-up the console carries nothing back, so anything on it means trouble: the shell
+    /// printing an error, or exiting and being respawned (which loses the framing).
+    /// </summary>
+    async Task WatchConsoleAsync()
+    {
+        try
+        {
+            while (true)
+            {
+                var text = await console.ReadSomeAsync(CancellationToken.None);
+                if (text is null) break;
+                log.Machine(machine, $"guest shell said: {text.Trim()}");
+                if (text.Contains(ReadyMarker, StringComparison.Ordinal))
+                {
+                    lost.TrySetResult("the guest shell exited and was restarted");
+                    return;
+                }
+            }
+        }
+        catch (Exception e) when (e is IOException or ObjectDisposedException or System.Net.Sockets.SocketException) { }
+        lost.TrySetResult("the guest shell disconnected");
     }
 
     public async Task<ExecResult> ExecuteAsync(string command, TimeSpan? timeout, CancellationToken ct)
@@ -63,21 +89,23 @@ sealed class BackdoorShell : IDisposable
 
         var outLog = new StreamLogger(line => log.Machine(machine, "> " + line), MaxLoggedBytes);
         var errLog = new StreamLogger(line => log.Machine(machine, "! " + line), MaxLoggedBytes);
+        if (lost.Task.IsCompleted) throw new EndOfStreamException(await lost.Task);
         await console.WriteAsync(CommandFraming.Frame(command, id), CancellationToken.None);
-        var status = console.ReadUntilMarkerAsync(id, null, abort.Token);
         var output = stdout.ReadUntilMarkerAsync(id, outLog.Add, abort.Token);
         var errors = stderr.ReadUntilMarkerAsync(id, errLog.Add, abort.Token);
-        try { await Task.WhenAll(status, output, errors); }
+        var both = Task.WhenAll(output, errors);
+        try
+        {
+            if (await Task.WhenAny(both, lost.Task) != both) throw new EndOfStreamException(await lost.Task);
+            await both;
+        }
         catch (OperationCanceledException) when (abort.IsCancellationRequested)
         {
             throw new MachineFailedException(machine, $"the guest did not stop `{command}` within {CancelGrace.TotalSeconds} s of being asked to; the shell is out of step");
         }
         outLog.Flush();
         errLog.Flush();
-        var end = status.Result;
-        if (end.Before.Length > 0)
-            log.Machine(machine, $"ignored {end.Before.Length} bytes a background process wrote to the shell console: {Encoding.UTF8.GetString(end.Before).Trim()}");
-        var result = new ExecResult(int.Parse(end.Suffix.TrimStart(':'), System.Globalization.CultureInfo.InvariantCulture),
+        var result = new ExecResult(int.Parse(output.Result.Suffix.TrimStart(':'), System.Globalization.CultureInfo.InvariantCulture),
             output.Result.Before, errors.Result.Before);
         log.Machine(machine, $"(exit {result.ExitCode}, {result.StdoutBytes.Length} bytes out, {result.StderrBytes.Length} bytes err, {started.Elapsed.TotalMilliseconds:0.0} ms)");
 

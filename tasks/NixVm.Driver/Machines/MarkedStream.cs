@@ -47,6 +47,19 @@ sealed class MarkedStream(Socket socket) : IDisposable
         }
     }
 
+    /// <summary>Whatever arrives next, as text; null when the guest hung up.</summary>
+    public async Task<string?> ReadSomeAsync(CancellationToken ct)
+    {
+        if (carry.Length > 0)
+        {
+            var pending = System.Text.Encoding.UTF8.GetString(carry);
+            carry = [];
+            return pending;
+        }
+        var n = await stream.ReadAsync(buffer, ct);
+        return n == 0 ? null : System.Text.Encoding.UTF8.GetString(buffer, 0, n);
+    }
+
     /// <summary>Reads until a plain text appears (the guest's ready marker); returns what came before it.</summary>
     public async Task<string> ReadUntilTextAsync(string text, CancellationToken ct)
     {
