@@ -54,8 +54,10 @@ public static class CommandFraming
         $"__nixvm_port {StdoutPort} && exec 7>\"$__nixvm_dev\"",
         $"__nixvm_port {StderrPort} && exec 8>\"$__nixvm_dev\"",
         $"__nixvm_port {ControlPort} && exec 9<\"$__nixvm_dev\"",
+        // fd 5 stays open on /dev/null: a dup per command is cheaper than an open (syscalls are slow under TCG).
+        "exec 5</dev/null",
         "__nixvm_run() {",
-        "  ( eval \"set -euo pipefail; $1\" ) </dev/null >&7 2>&8 7>&- 8>&- 9<&- &",
+        "  ( eval \"set -euo pipefail; $1\" ) <&5 >&7 2>&8 &",
         "  wait $!",
         "  local rc=$?",
         "  printf '\\036NIXVM-END:%s\\n' \"$2\" >&8",
