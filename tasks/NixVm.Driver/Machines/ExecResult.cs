@@ -17,7 +17,7 @@ public sealed class MachineFailedException(string machine, string reason)
     public string Reason { get; } = reason;
 }
 
-/// <summary>A command did not finish within its timeout; its process group in the guest was killed.</summary>
+/// <summary>A command did not finish within its timeout; it and every process it started in the guest were killed.</summary>
 public sealed class CommandTimeoutException(string machine, string command, TimeSpan timeout, ExecResult partial)
     : TimeoutException($"machine '{machine}': command `{command}` did not finish within {timeout.TotalSeconds:0.###} s and was killed")
 {

@@ -7,7 +7,7 @@ public sealed partial class Machine
     /// <summary>
     /// Runs a bash command as root in the guest (starting and waiting for the machine if needed) and
     /// returns its status, stdout and stderr. Like the nixpkgs driver, the command runs under
-    /// <c>set -euo pipefail</c>. On timeout or cancellation the command's process group is killed.
+    /// <c>set -euo pipefail</c>. On timeout or cancellation the command and all its processes are killed.
     /// </summary>
     public async Task<ExecResult> ExecuteAsync(string command, TimeSpan? timeout = null, CancellationToken ct = default)
     {
