@@ -30,8 +30,7 @@ public sealed class RunVmTests : ToolTask
 
     protected override string ToolName => "dotnet";
 
-    protected override string GenerateFullPathToTool() =>
-        Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host ? host : ToolLocator.Find(ToolName) ?? ToolName;
+    protected override string GenerateFullPathToTool() => ToolLocator.Dotnet();
 
     protected override MessageImportance StandardOutputLoggingImportance => MessageImportance.Normal;
 

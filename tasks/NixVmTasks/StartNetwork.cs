@@ -30,7 +30,6 @@ public sealed class StartNetwork : Microsoft.Build.Utilities.Task
         }
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(PidFile))!);
         Directory.CreateDirectory(LogDirectory);
-        var dotnet = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } h ? h : "dotnet";
         // sh puts the runner in the background with file stdio and its own session, prints its pid and exits.
         var psi = new ProcessStartInfo("/bin/sh")
         {
@@ -41,7 +40,7 @@ public sealed class StartNetwork : Microsoft.Build.Utilities.Task
         foreach (var a in new[]
                  {
                      "-c", "setsid \"$0\" \"$1\" up --manifest \"$2\" --logs \"$3\" --accelerator \"$4\" >\"$5\" 2>&1 </dev/null & echo $!",
-                     dotnet, RunnerAssembly, Manifest, LogDirectory, Accelerator, OutputFile,
+                     ToolLocator.Dotnet(), RunnerAssembly, Manifest, LogDirectory, Accelerator, OutputFile,
                  })
             psi.ArgumentList.Add(a);
         using (var sh = Process.Start(psi)!)

@@ -13,6 +13,10 @@ static class ToolLocator
         return null;
     }
 
+    /// <summary>The dotnet host running this build (MSBuild sets DOTNET_HOST_PATH), else the one on PATH.</summary>
+    public static string Dotnet() =>
+        Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host ? host : Find("dotnet") ?? "dotnet";
+
     /// <summary>The guest kernel cache that scripts/bootstrap fills (same rule as nix/default.nix).</summary>
     public static string KernelDirectory()
     {
