@@ -14,10 +14,14 @@ let
   busybox =
     if builtins.pathExists /bin/busybox then builtins.path { path = /bin/busybox; name = "busybox"; }
     else throw "nixvm: /bin/busybox (a static busybox) is missing: run scripts/bootstrap";
+  # The backdoor shell runs from the initramfs: a dynamic bash loaded over 9p starts ~80 ms later under TCG.
+  bash =
+    if builtins.pathExists /bin/bash-static then builtins.path { path = /bin/bash-static; name = "bash-static"; }
+    else throw "nixvm: /bin/bash-static (a static bash) is missing: run scripts/bootstrap";
   # qboot (shipped with Debian's QEMU) starts a -kernel guest ~0.25 s sooner than SeaBIOS.
   qboot = "/usr/share/qemu/qboot.rom";
   firmware = if builtins.pathExists qboot then builtins.path { path = /. + qboot; name = "qboot.rom"; } else null;
-  buildVms = import ./build-vms.nix { inherit kernel busybox firmware; };
+  buildVms = import ./build-vms.nix { inherit kernel busybox bash firmware; };
   # The JSON declaration NixVmTasks writes (obj/<cfg>/nixvm/network.json) as a network.
   fromDeclaration = declaration: import ./from-json.nix { declaration = toString declaration; inherit kernelDir; };
 in {
@@ -27,7 +31,7 @@ in {
   # Machines as NixOS modules (needs nixpkgs): nixos { nixpkgs ? <nixpkgs>; }.buildVms { … }.
   nixos = import ./backends/nixos.nix;
   lib = import ./lib.nix // {
-    inherit kernel busybox firmware;
+    inherit kernel busybox bash firmware;
     validate = import ./validate.nix { inherit kernel; };
     # C/C++ built with --coverage for guests; see nix/coverage.nix.
     instrumentedProgram = import ./coverage.nix;

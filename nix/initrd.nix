@@ -1,6 +1,6 @@
 # One machine's initramfs = base archive (busybox, /init) + module archive + the machine's own
 # archive, concatenated (see nix/guest/init.sh for what happens at boot).
-{ kernel, busybox, network }:
+{ kernel, busybox, bash, network }:
 machine:
 let
   lib = import ./lib.nix;
@@ -8,14 +8,14 @@ let
   esc = lib.shellEscape;
 
   cpioFunctions = ./builders/cpio.sh;
-  # Shared by all machines (and networks): /init, busybox, skeleton.
+  # Shared by all machines (and networks): /init, busybox, the backdoor's static bash, skeleton.
   base = derivation {
     name = "nixvm-initrd-base";
     system = builtins.currentSystem;
     builder = "/bin/sh";
     args = [ ./builders/initrd-base.sh ];
     PATH = "/usr/bin:/bin";
-    inherit busybox cpioFunctions;
+    inherit busybox bash cpioFunctions;
     initScript = ./guest/init.sh;
     ncScript = ./guest/nc.sh;
   };
@@ -72,7 +72,7 @@ let
   etcAttr = n: "etc_" + builtins.replaceStrings [ "." ] [ "_" ] n;
 
   nics = map (e: let v = e.value; in
-    "${network.macFor v machine}=eth${toString e.index}=${network.ipFor v machine}/24") (lib.indexed machine.vlans);
+    "${network.macFor v machine}=eth${toString e.index}=${network.ipFor v machine}") (lib.indexed machine.vlans);
 
   files = lib.indexed machine.files;
   fileAttr = e: "nixvmFile${toString e.index}";
@@ -90,10 +90,6 @@ let
     NIXVM_MODULES=${esc (concatStringsSep " " (map (m: m.name) modules))}
     NIXVM_HOSTNAME=${esc machine.name}
     NIXVM_NICS=${esc (concatStringsSep " " nics)}
-    nixvm_files() {
-      :
-    ${concatStringsSep "" (map (f: let dir = builtins.dirOf f.path; in
-      "  mkdir -p ${esc dir} && cp -a ${esc "/.nixvm/files${f.path}"} ${esc f.path} || fatal ${esc "install file ${f.path}"}\n") machine.files)}}
     nixvm_services() {
       :
     ${concatStringsSep "" (map (s:

@@ -67,6 +67,12 @@ let
       files =
         let
           raw = get "files" { };
+          # Files are placed in the initramfs; these are mounted over at boot, so a file there would be hidden.
+          mountedAtBoot = [ "/dev" "/proc" "/sys" "/nix/store" "/tmp/xchg" "/tmp/shared" "/.nixvm" ];
+          hidden = path:
+            map (d: "is under ${d}, which is mounted at boot (the file would be hidden)")
+              (filter (d: path == d || lib.hasPrefix (d + "/") path) mountedAtBoot)
+            ++ (if path == "/etc" || path == "/usr" then [ "is the host's ${path} itself, not a file in it" ] else [ ]);
           checkOne = path: v:
             let
               what = "file '${path}'";
@@ -76,6 +82,7 @@ let
             in
             if match "/[^\n]*" path == null then fail "files" "path '${path}' is not absolute"
             else if match ".*(/\\.\\.?/|/\\.\\.?$|//|/$).*" path != null then fail "files" "path '${path}' is not normalised (no '.', '..', '//' or trailing '/')"
+            else if hidden path != [ ] then fail "files" "path '${path}' ${builtins.head (hidden path)}"
             else if (spec ? text) == (spec ? source) then fail "files" "${what} needs exactly one of 'text' or 'source'"
             else if spec ? text && !(isString spec.text) then fail "files" "${what}: text must be a string"
             else if spec ? source && !(builtins.isPath spec.source || isString spec.source) then fail "files" "${what}: source must be a path"

@@ -1,7 +1,8 @@
 #!/.nixvm/bin/sh
 # PID 1 of a nixvm "host backend" guest. Everything lives in the initramfs; /usr, /etc and
-# /nix/store come from the host over 9p. /.nixvm/machine.sh (generated per machine) sets
-# NIXVM_MODULES, NIXVM_HOSTNAME, NIXVM_NICS and defines nixvm_files and nixvm_services.
+# /nix/store come from the host over 9p; generated and declared files are already in place (in the
+# overlays' upper layers, see nix/builders/initrd.sh). /.nixvm/machine.sh (generated per machine)
+# sets NIXVM_MODULES, NIXVM_HOSTNAME, NIXVM_NICS and defines nixvm_services.
 # Any failing step prints "NIXVM-FATAL: ..." and powers off at once (fail fast).
 export PATH=/.nixvm/sbin:/.nixvm/bin
 busybox mount -t devtmpfs devtmpfs /dev
@@ -36,7 +37,6 @@ mount -t sysfs sysfs /sys || fatal "mount /sys"
 mkdir -p /dev/pts /dev/shm
 mount -t devpts -o gid=5,mode=620,ptmxmode=666 devpts /dev/pts || fatal "mount /dev/pts"
 mount -t tmpfs -o mode=1777 tmpfs /dev/shm || fatal "mount /dev/shm"
-mount -t tmpfs -o mode=0755 tmpfs /run || fatal "mount /run"
 
 step modules
 . /.nixvm/machine.sh || fatal "read /.nixvm/machine.sh"
@@ -49,18 +49,14 @@ mount9p() { # tag dir [options] (the directories exist in the initramfs)
   mount -t 9p -o "trans=virtio,version=9p2000.L,msize=262144${3:+,$3}" "$1" "$2" ||
     fatal "mount 9p share '$1' on $2 (is QEMU given -virtfs ...,mount_tag=$1?)"
 }
-overlay() { # tag dir: read-only host directory with a writable tmpfs layer on top
+overlay() { # tag dir: read-only host directory with a writable layer (in the initramfs, a tmpfs) on top
   mount9p "$1" "/.nixvm/host/$1" ro,cache=loose
   mount -t overlay -o "lowerdir=/.nixvm/host/$1,upperdir=/.nixvm/rw/$1/upper,workdir=/.nixvm/rw/$1/work" overlay "$2" ||
     fatal "mount overlay on $2"
 }
 step 9p mounts
-mount -t tmpfs -o mode=0755 tmpfs /.nixvm/rw &&
-  mkdir /.nixvm/rw/hostusr /.nixvm/rw/hostusr/upper /.nixvm/rw/hostusr/work \
-    /.nixvm/rw/hostetc /.nixvm/rw/hostetc/upper /.nixvm/rw/hostetc/work || fatal "mount /.nixvm/rw"
 overlay hostusr /usr
 overlay hostetc /etc
-cp /.nixvm/etc/* /etc/ || fatal "write /etc"
 mount9p nix-store /nix/store ro,cache=loose
 mount9p xchg /tmp/xchg
 mount9p shared /tmp/shared
@@ -69,14 +65,15 @@ step network
 # Network: eth0 is the SLiRP NIC (host forwards only), eth<k> the k-th VLAN of this machine,
 # found by MAC. If the kernel's names differ, rename via temporary names so that no rename
 # clashes with an existing name.
-ip link set lo up || fatal "bring up lo"
+# One busybox ifconfig per interface (address, mask and up in one process; forks are what cost under TCG).
+ifconfig lo up || fatal "bring up lo"
 renames= slirp= same=1
 for d in /sys/class/net/*; do
   n=${d##*/}
   [ "$n" = lo ] && continue
   read -r mac <"$d/address"
   want=
-  for nic in $NIXVM_NICS; do # mac=eth1=192.168.1.2/24
+  for nic in $NIXVM_NICS; do # mac=eth1=192.168.1.2 (every VLAN is a /24)
     [ "${nic%%=*}" = "$mac" ] && { want=${nic#*=}; want=${want%%=*}; }
   done
   if [ -z "$want" ] && [ -z "$slirp" ]; then slirp=$n; want=eth0; fi
@@ -87,15 +84,13 @@ if [ -z "$same" ]; then
   for r in $renames; do ip link set "${r%=*}" name "nixvm-${r#*=}" || fatal "rename ${r%=*}"; done
   for r in $renames; do ip link set "nixvm-${r#*=}" name "${r#*=}" || fatal "rename ${r%=*}"; done
 fi
-ip addr add 10.0.2.15/24 dev eth0 && ip link set eth0 up || fatal "configure eth0"
+ifconfig eth0 10.0.2.15 netmask 255.255.255.0 up || fatal "configure eth0"
 for nic in $NIXVM_NICS; do
   mac=${nic%%=*}; rest=${nic#*=}; name=${rest%%=*}; addr=${rest#*=}
   case " $renames " in *"=$name "*) ;; *) fatal "no network interface with MAC $mac for $name (QEMU_VDE_SOCKET set?)" ;; esac
-  ip addr add "$addr" dev "$name" && ip link set "$name" up || fatal "configure $name"
+  ifconfig "$name" "$addr" netmask 255.255.255.0 up || fatal "configure $name"
 done
-hostname "$NIXVM_HOSTNAME" || fatal "set host name"
-
-nixvm_files
+echo "$NIXVM_HOSTNAME" >/proc/sys/kernel/hostname || fatal "set host name"
 
 export HOME=/root USER=root PATH=/.nixvm/sbin:/usr/local/bin:/usr/bin:/usr/sbin:/.nixvm/bin
 # Programs built with --coverage (nix/coverage.nix) write their .gcda files below the exchange
@@ -135,7 +130,7 @@ backdoor() { # NixOS test-instrumentation's backdoor: a root shell on the first 
   cd /tmp
   step backdoor
   echo "Spawning backdoor root shell..."
-  PS1="" exec bash --norc /dev/hvc0
+  PS1="" exec /.nixvm/bin/bash --norc /dev/hvc0
 }
 # hvc0 appears asynchronously once a virtio console port is announced; wait briefly for it
 # only if there is a virtio-serial device at all.

@@ -35,7 +35,9 @@ sealed class BackdoorShell : IDisposable
         if (ready.Length > 0) log.Machine(machine, $"guest shell said: {ready.Trim()}");
         await console.WriteAsync(Encoding.UTF8.GetBytes(CommandFraming.SetupScript), ct);
         var end = await console.ReadUntilMarkerAsync(CommandFraming.SetupId, null, ct);
-        if (end.Before.Length > 0) log.Machine(machine, $"guest shell said: {Encoding.UTF8.GetString(end.Before).Trim()}");
+        var said = Encoding.UTF8.GetString(end.Before).Trim();
+        if (said.Length > 0) log.Machine(machine, $"guest shell said: {said}");
+        if (end.Suffix != ":0") throw new MachineFailedException(machine, $"the guest shell could not set up the command framing: {said}");
         _ = WatchConsoleAsync();
     }
 

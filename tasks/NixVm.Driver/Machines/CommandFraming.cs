@@ -41,19 +41,24 @@ public static class CommandFraming
     public const string SetupId = "setup";
 
     public static readonly string SetupScript = string.Join("\n",
-        "__nixvm_port() { # sets __nixvm_dev to the device of the named virtio port, waiting up to 5 s for it",
-        "  local p n i",
+        // One pass over the ports per try: each sysfs read costs under TCG.
+        "__nixvm_ports() { # opens our virtio ports as fds 7 (stdout), 8 (stderr) and 9 (control), waiting up to 5 s for them",
+        "  local p n i out= err= ctl=",
         "  for i in {1..50}; do",
         "    for p in /sys/class/virtio-ports/*; do",
-        "      [ -r \"$p/name\" ] && read -r n < \"$p/name\" && [ \"$n\" = \"$1\" ] && { __nixvm_dev=/dev/${p##*/}; return 0; }",
+        "      read -r n 2>/dev/null < \"$p/name\" || continue",
+        "      case $n in",
+        $"        {StdoutPort}) out=/dev/${{p##*/}} ;;",
+        $"        {StderrPort}) err=/dev/${{p##*/}} ;;",
+        $"        {ControlPort}) ctl=/dev/${{p##*/}} ;;",
+        "      esac",
         "    done",
+        "    [ -n \"$out\" ] && [ -n \"$err\" ] && [ -n \"$ctl\" ] && { exec 7>\"$out\" 8>\"$err\" 9<\"$ctl\"; return; }",
         "    sleep 0.1",
         "  done",
-        "  echo \"nixvm: no virtio port named $1\" >&2; return 1",
+        $"  echo \"nixvm: the virtio ports {StdoutPort}, {StderrPort} and {ControlPort} are not all there\"; return 1",
         "}",
-        $"__nixvm_port {StdoutPort} && exec 7>\"$__nixvm_dev\"",
-        $"__nixvm_port {StderrPort} && exec 8>\"$__nixvm_dev\"",
-        $"__nixvm_port {ControlPort} && exec 9<\"$__nixvm_dev\"",
+        "__nixvm_ports; __nixvm_setup=$?",
         // fd 5 stays open on /dev/null: a dup per command is cheaper than an open (syscalls are slow under TCG).
         "exec 5</dev/null",
         "__nixvm_run() {",
@@ -83,7 +88,7 @@ public static class CommandFraming
         "}",
         "( while read -r id <&9; do __nixvm_kill; done ) </dev/null >/dev/null 2>&1 7>&- 8>&- &",
         "exec 9<&-",
-        $"printf '\\036NIXVM-END:{SetupId}:0\\n'",
+        $"printf '\\036NIXVM-END:{SetupId}:%d\\n' $__nixvm_setup",
         "");
 
     public static string NewId() => Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(8)).ToLowerInvariant();
@@ -158,6 +163,6 @@ public sealed class MarkerReader(string id)
 }
 
 /// <param name="Before">The bytes before the marker: the command's output on a port.</param>
-/// <param name="Suffix">What followed the id on the marker line (":&lt;status&gt;" on the console, "" on ports).</param>
+/// <param name="Suffix">What followed the id on the marker line (":&lt;status&gt;" on stdout and after the set-up, "" on stderr).</param>
 /// <param name="After">Bytes that followed the marker line.</param>
 public readonly record struct MarkerEnd(byte[] Before, string Suffix, byte[] After);

@@ -17,6 +17,7 @@ public class DeclarationErrorTests
         "machine 'b': attribute 'forwards': host port tcp/8081 is already forwarded by machine 'a'")]
     [InlineData("machines.a.services = [ { command = \"x\"; } ];", "machine 'a': attribute 'services': service 1 has no 'name'")]
     [InlineData("machines.a.files.\"relative/x\" = \"y\";", "machine 'a': attribute 'files': path 'relative/x' is not absolute")]
+    [InlineData("machines.a.files.\"/tmp/xchg/x\" = \"y\";", "machine 'a': attribute 'files': path '/tmp/xchg/x' is under /tmp/xchg, which is mounted at boot")]
     [InlineData("machines.a.modules = [ \"no_such_module\" ];", "machine 'a': attribute 'modules': kernel")]
     [InlineData("machines = {};", "network 't': no machines declared")]
     public async Task Bad_declarations_name_the_machine_and_attribute(string declaration, string expected)
