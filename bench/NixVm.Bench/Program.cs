@@ -5,7 +5,7 @@ using NixVm.Bench;
 // measured in the same run, printed with the host load, never asserted.
 
 var rtt = new Option<int>("--rtt") { DefaultValueFactory = _ => 200, Description = "round trips of `true` to time" };
-var boots = new Option<int>("--boots") { DefaultValueFactory = _ => 5, Description = "boots per boot figure" };
+var boots = new Option<int>("--boots") { DefaultValueFactory = _ => 11, Description = "boots per boot figure" };
 var scale = new Option<string>("--scale") { DefaultValueFactory = _ => "1,2,4,8", Description = "machine counts started together" };
 var noop = new Option<int>("--noop-builds") { DefaultValueFactory = _ => 5, Description = "no-op dotnet builds per project (0 skips the MSBuild figure)" };
 
