@@ -17,6 +17,8 @@ let
     PATH = "/usr/bin:/bin";
     inherit busybox bash cpioFunctions;
     initScript = ./guest/init.sh;
+    fstabEarly = ./guest/fstab.early;
+    fstabShares = ./guest/fstab.shares;
     ncScript = ./guest/nc.sh;
   };
   # Shared by machines with the same module closure.

@@ -27,6 +27,8 @@ for a in poweroff reboot halt; do ln -s ../bin/busybox "$r/.nixvm/sbin/$a"; done
 rm "$r/.nixvm/bin/nc"
 cp "$ncScript" "$r/.nixvm/bin/nc"
 cp "$initScript" "$r/init"
+cp "$fstabEarly" "$r/.nixvm/fstab.early"
+cp "$fstabShares" "$r/.nixvm/fstab.shares"
 cp "$bash" "$r/.nixvm/bin/bash"
 
 chmod -R u+w,go-w "$r"

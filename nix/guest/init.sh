@@ -33,10 +33,8 @@ step() { # with the kernel parameter nixvm.debug: print boot progress with the u
   [ -z "$dbg" ] || { read -r up _ </proc/uptime; echo "nixvm-debug: $up $*" >"$C"; }
 }
 step init started
-mount -t sysfs sysfs /sys || fatal "mount /sys"
 mkdir -p /dev/pts /dev/shm
-mount -t devpts -o gid=5,mode=620,ptmxmode=666 devpts /dev/pts || fatal "mount /dev/pts"
-mount -t tmpfs -o mode=1777 tmpfs /dev/shm || fatal "mount /dev/shm"
+mount -a -T /.nixvm/fstab.early || fatal "mount /sys, /dev/pts and /dev/shm (see the message above)"
 
 step modules
 . /.nixvm/machine.sh || fatal "read /.nixvm/machine.sh"
@@ -45,21 +43,18 @@ for m in $NIXVM_MODULES; do
   insmod "/.nixvm/modules/$m.ko" || fatal "load kernel module $m"
 done
 
-mount9p() { # tag dir [options] (the directories exist in the initramfs)
-  mount -t 9p -o "trans=virtio,version=9p2000.L,msize=262144${3:+,$3}" "$1" "$2" ||
-    fatal "mount 9p share '$1' on $2 (is QEMU given -virtfs ...,mount_tag=$1?)"
-}
-overlay() { # tag dir: read-only host directory with a writable layer (in the initramfs, a tmpfs) on top
-  mount9p "$1" "/.nixvm/host/$1" ro,cache=loose
-  mount -t overlay -o "lowerdir=/.nixvm/host/$1,upperdir=/.nixvm/rw/$1/upper,workdir=/.nixvm/rw/$1/work" overlay "$2" ||
-    fatal "mount overlay on $2"
+mount_shares() { # /.nixvm/fstab.shares; on failure, name the first mount missing
+  mount -a -T /.nixvm/fstab.shares && return
+  while read -r what dir type _; do
+    case "$what" in '' | '#'*) continue ;; esac
+    mountpoint -q "$dir" && continue
+    [ "$type" = 9p ] && fatal "mount 9p share '$what' on $dir (is QEMU given -virtfs ...,mount_tag=$what?)"
+    fatal "mount $type on $dir"
+  done </.nixvm/fstab.shares
+  fatal "mount the host's shares (see the message above)"
 }
 step 9p mounts
-overlay hostusr /usr
-overlay hostetc /etc
-mount9p nix-store /nix/store ro,cache=loose
-mount9p xchg /tmp/xchg
-mount9p shared /tmp/shared
+mount_shares
 
 step network
 # Network: eth0 is the SLiRP NIC (host forwards only), eth<k> the k-th VLAN of this machine,
