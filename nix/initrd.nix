@@ -32,6 +32,7 @@ let
     modules = kernel.importModules (map (m: m.path) modules);
     moduleFiles = concatStringsSep " " (map (m: "${m.name}:${m.path}") modules);
     kernelConfig = kernel.config;
+    kernelVersion = kernel.version;
   };
 
   defaultModules = [ "virtio_pci" "virtio_console" "virtio_net" "9p" "9pnet_virtio" "overlay" ];

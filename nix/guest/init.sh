@@ -39,9 +39,8 @@ mount -a -T /.nixvm/fstab.early || fatal "mount /sys, /dev/pts and /dev/shm (see
 step modules
 . /.nixvm/machine.sh || fatal "read /.nixvm/machine.sh"
 
-for m in $NIXVM_MODULES; do
-  insmod "/.nixvm/modules/$m.ko" || fatal "load kernel module $m"
-done
+# modprobe finds them through /lib/modules/<version>/modules.dep in the initramfs (later hidden by /usr).
+modprobe -a $NIXVM_MODULES || fatal "load the kernel modules $NIXVM_MODULES (see the message above)"
 
 mount_shares() { # /.nixvm/fstab.shares; on failure, name the first mount missing
   mount -a -T /.nixvm/fstab.shares && return
