@@ -13,6 +13,9 @@ done
 
 state=$(mktemp -d "${TMPDIR:-/tmp}/nixvm-$network.XXXXXX")
 chmod 700 "$state"
+# SIGKILL runs no trap: a reaper removes the state directory once the last holder of this pipe
+# (we and the children below, which die with us) is gone.
+exec {reaper}> >(exec -a nixvm-reaper bash -c 'read -r _; rm -rf "$1"' nixvm-reaper "$state")
 pids=()
 cleanup() {
   trap "" INT TERM # a second signal must not interrupt the cleanup
