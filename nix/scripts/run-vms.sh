@@ -58,7 +58,9 @@ echo "network '$network' ($accel): state in $state"
 for m in "${machines[@]}"; do
   d=$state/$m
   echo "  $m: $d (console: $d/console.log)"
-  printf '%s' "${forwards[$m]}"
+  # NIXVM_HOSTFWD replaces the declared forwards (empty: none).
+  if [ -z "${NIXVM_HOSTFWD+set}" ]; then printf '%s' "${forwards[$m]}"
+  elif [ -n "$NIXVM_HOSTFWD" ]; then echo "    forwards: $NIXVM_HOSTFWD"; fi
   echo "    root shell: socat - UNIX-CONNECT:$d/shell"
 done
 
