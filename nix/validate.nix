@@ -79,10 +79,11 @@ let
               spec = if isString v then { text = v; } else if isAttrs v then noUnknown "files" what [ "text" "source" "mode" ] v
                      else fail "files" "${what} must be a string or { text | source; mode; }, got ${typeName v}";
               mode = spec.mode or "0644";
+              whyHidden = hidden path;
             in
             if match "/[^\n]*" path == null then fail "files" "path '${path}' is not absolute"
             else if match ".*(/\\.\\.?/|/\\.\\.?$|//|/$).*" path != null then fail "files" "path '${path}' is not normalised (no '.', '..', '//' or trailing '/')"
-            else if hidden path != [ ] then fail "files" "path '${path}' ${builtins.head (hidden path)}"
+            else if whyHidden != [ ] then fail "files" "path '${path}' ${builtins.head whyHidden}"
             else if (spec ? text) == (spec ? source) then fail "files" "${what} needs exactly one of 'text' or 'source'"
             else if spec ? text && !(isString spec.text) then fail "files" "${what}: text must be a string"
             else if spec ? source && !(builtins.isPath spec.source || isString spec.source) then fail "files" "${what}: source must be a path"

@@ -26,10 +26,12 @@ sealed class Benchmarks(TextWriter output)
             await Task.Delay(Settle, ct);
             ready.Add(await BootAsync(one, null, m => m.WaitForReadyAsync(ct), ct));
         }
-        var floorMedian = Stats.Median(floor.Select(b => b.Seconds).ToList());
-        var readyMedian = Stats.Median(ready.Select(b => b.Seconds).ToList());
-        output.WriteLine($"raw QEMU boot to first console line (floor): median {floorMedian:0.000} s  [{Stats.Format(floor.Select(b => b.Seconds))}]");
-        output.WriteLine($"our boot to backdoor ready:                 median {readyMedian:0.000} s  [{Stats.Format(ready.Select(b => b.Seconds))}]");
+        var floorSeconds = floor.Select(b => b.Seconds).ToList();
+        var readySeconds = ready.Select(b => b.Seconds).ToList();
+        var floorMedian = Stats.Median(floorSeconds);
+        var readyMedian = Stats.Median(readySeconds);
+        output.WriteLine($"raw QEMU boot to first console line (floor): median {floorMedian:0.000} s  [{Stats.Format(floorSeconds)}]");
+        output.WriteLine($"our boot to backdoor ready:                 median {readyMedian:0.000} s  [{Stats.Format(readySeconds)}]");
         output.WriteLine($"ratio ready/floor: {readyMedian / floorMedian:0.00}x (target <= 1.30x)   load {VirtualNetwork.HostLoad()}");
         // The same kernel and initrd: both runs should reach the init's first line at the same time.
         output.WriteLine($"  check: init's first console line at median {Stats.Median(floor.Select(b => b.FirstLine).ToList()):0.000} s (floor runs), {Stats.Median(ready.Select(b => b.FirstLine).ToList()):0.000} s (ready runs)");

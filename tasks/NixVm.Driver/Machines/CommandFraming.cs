@@ -62,13 +62,13 @@ public static class CommandFraming
         "__nixvm_ports; __nixvm_setup=$?",
         // fd 5 stays open on /dev/null: a dup per command is cheaper than an open (syscalls are slow under TCG).
         "exec 5</dev/null",
-        // echo, not printf: half the cost under TCG (no format to interpret).
-        "__nixvm_rs=$'\\036'",
+        // The markers are written with echo, not printf: half the cost under TCG (no format to interpret).
+        $"__nixvm_end={QuoteAnsiC(MarkerPrefix)}",
         "__nixvm_run() {",
         "  ( eval \"set -euo pipefail; $1\" ) <&5 >&7 2>&8",
         "  local rc=$?",
-        "  echo \"${__nixvm_rs}NIXVM-END:$2\" >&8",
-        "  echo \"${__nixvm_rs}NIXVM-END:$2:$rc\" >&7",
+        "  echo \"${__nixvm_end}$2\" >&8",
+        "  echo \"${__nixvm_end}$2:$rc\" >&7",
         "}",
         // The watcher (a subshell: $$ is the shell, $BASHPID itself): on a cancel request, stop the
         // shell's other child (the running job) and every descendant, then kill them all.
@@ -90,7 +90,7 @@ public static class CommandFraming
         "}",
         "( while read -r id <&9; do __nixvm_kill; done ) </dev/null >/dev/null 2>&1 7>&- 8>&- &",
         "exec 9<&-",
-        $"printf '\\036NIXVM-END:{SetupId}:%d\\n' $__nixvm_setup",
+        $"echo \"${{__nixvm_end}}{SetupId}:$__nixvm_setup\"",
         "");
 
     public static string NewId() => Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(8)).ToLowerInvariant();

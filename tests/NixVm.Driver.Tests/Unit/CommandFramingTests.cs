@@ -22,6 +22,21 @@ public class CommandFramingTests
     }
 
     [Fact]
+    public void Setup_script_runs_in_bash_and_reports_missing_ports_in_its_marker()
+    {
+        // Outside a guest the ports are missing: the script gives up after its 5 s wait and says so.
+        var psi = new ProcessStartInfo("bash", ["--norc"]) { RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true };
+        using var p = Process.Start(psi)!;
+        p.StandardInput.Write(CommandFraming.SetupScript);
+        p.StandardInput.Close();
+        var output = p.StandardOutput.ReadToEnd();
+        p.WaitForExit();
+        Assert.Equal("", p.StandardError.ReadToEnd());
+        Assert.Contains("are not all there", output);
+        Assert.EndsWith(CommandFraming.MarkerPrefix + CommandFraming.SetupId + ":1\n", output);
+    }
+
+    [Fact]
     public void Quoting_rejects_NUL()
     {
         Assert.Throws<ArgumentException>(() => CommandFraming.QuoteAnsiC("a\0b"));
