@@ -1,4 +1,4 @@
-# The nixos backend (DESIGN §4): machines are NixOS modules, evaluated with nixpkgs' eval-config.nix.
+# The nixos backend: machines are NixOS modules, evaluated with nixpkgs' eval-config.nix.
 #   (import ./nix { }).nixos { }                     # <nixpkgs> from NIX_PATH
 #   (import ./nix { }).nixos { nixpkgs = /src/nixpkgs; }
 # -> { available; buildVms { name ? "vms"; machines = { <name> = <NixOS module>; }; } }, whose

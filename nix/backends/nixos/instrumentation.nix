@@ -1,7 +1,7 @@
 # Added to every machine of a nixos-backend network, next to nixpkgs' own qemu-vm.nix and
 # testing/test-instrumentation.nix (backdoor root shell on hvc0, serial console on ttyS0,
 # usePredictableInterfaceNames = false, no gateway or name servers). This module adds the network
-# of DESIGN §5, as nixpkgs' nixos/lib/testing/network.nix does for its tests:
+# of the host backend (see ARCHITECTURE.md), as nixpkgs' nixos/lib/testing/network.nix does for its tests:
 #   eth0 = SLiRP (restricted; forwards come from $QEMU_NET_OPTS, set by bin/run-<m>-vm so the
 #   driver can remap them), eth<k> = the k-th of virtualisation.vlans on QEMU_VDE_SOCKET_<vlan>,
 #   MAC 52:54:00:12:<vlan>:<node>, 192.168.<vlan>.<node>/24, /etc/hosts listing every machine.
