@@ -19,7 +19,7 @@ let
       let
         path = if substring 0 1 m.nixFile == "/" then m.nixFile else "${baseDir}/${m.nixFile}";
         imported = if pathExists path then import (/. + path)
-          else throw "nixvm: machine '${name}': attribute 'nixFile': ${path} does not exist";
+          else throw "nixvm: machine '${name}': attribute 'nixFile': ${path} does not exist [NIXVM012]";
         file = if isFunction imported then imported { inherit nixvm; } else imported;
         lists = filter (a: file ? ${a} || own ? ${a}) [ "services" "forwards" "modules" "kernelParams" ];
       in file // own
