@@ -15,8 +15,11 @@ let svnwatch = import ../svnwatch.nix { inherit nixvm; }; in
     }
     {
       name = "httpd";
+      # What Debian's /etc/apache2/envvars sets, with /run instead of /var/run (the guest's /var is empty).
       command = ''
-        . /etc/apache2/envvars
+        set -e
+        export APACHE_RUN_USER=www-data APACHE_RUN_GROUP=www-data APACHE_RUN_DIR=/run/apache2 \
+          APACHE_PID_FILE=/run/apache2/apache2.pid APACHE_LOCK_DIR=/var/lock/apache2 APACHE_LOG_DIR=/var/log/apache2 LANG=C
         mkdir -p $APACHE_RUN_DIR $APACHE_LOCK_DIR $APACHE_LOG_DIR /var/lib/svn
         chown www-data:www-data $APACHE_RUN_DIR $APACHE_LOCK_DIR $APACHE_LOG_DIR /var/lib/svn
         as_www() { /usr/bin/setpriv --reuid=www-data --regid=www-data --init-groups "$@"; }
