@@ -6,6 +6,7 @@ namespace NixVm.Driver.Coverage;
 /// Collects native (gcov) coverage from every machine of a network: guests run with
 /// <c>GCOV_PREFIX=/tmp/xchg/coverage-data</c> (see nix/guest/init.sh), so each instrumented program
 /// writes its <c>.gcda</c> files into the machine's exchange directory on the host when it exits.
+/// The hits of instrumented .NET services go to <see cref="DotnetCoverage"/>.
 /// Call this before disposing the network (which removes those directories).
 /// </summary>
 public static class CoverageCollector
@@ -28,6 +29,7 @@ public static class CoverageCollector
             network.Machines.OrderBy(m => m.Name, StringComparer.Ordinal)
                 .Select(m => (m.Name, Path.Combine(m.StateDirectory, "xchg", DataSubdirectory))),
             outputDirectory, ct);
+        await DotnetCoverage.CollectAsync(network, outputDirectory, ct);
         network.Log.Driver(report.SummaryLine);
         return report;
     }
