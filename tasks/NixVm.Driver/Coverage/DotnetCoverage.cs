@@ -7,8 +7,9 @@ namespace NixVm.Driver.Coverage;
 /// (NixVmCoverage=true, see the package's NixVmTasks.ServiceCoverage.targets). coverlet compiles
 /// the path of each module's hits file into the instrumented assembly: the build's temporary
 /// directory plus <c>&lt;module&gt;_&lt;guid&gt;</c>, written when the program exits gracefully
-/// (ProcessExit). The test process inherits the build's environment, so its
-/// <see cref="Path.GetTempPath"/> is that directory. A guest's <c>/tmp</c> is its own: each ready
+/// (ProcessExit). A test process run by the build inherits its environment, so its
+/// <see cref="Path.GetTempPath"/> is that directory; <c>/tmp/</c> (the default) is searched too, for
+/// tests run elsewhere (e.g. inside nix-build). A guest's <c>/tmp</c> is its own: each ready
 /// machine copies its hits files into its exchange directory, and they land in
 /// <c>&lt;outputDirectory&gt;/dotnet/hits/&lt;machine&gt;/</c>, one directory per machine, where the
 /// build turns them into that machine's report. Call it after the services have stopped.
@@ -31,9 +32,10 @@ public static class DotnetCoverage
     static async Task CollectMachineAsync(Machine machine, VirtualNetwork network, string hostDirectory, CancellationToken ct)
     {
         var exchange = Path.Combine(machine.StateDirectory, "xchg", Exchange);
+        var globs = string.Join(" ", new[] { Path.GetTempPath(), "/tmp/" }.Distinct().Select(d => Shell.Quote(d) + HitsPattern));
         var script = $"""
             n=0; mkdir -p /tmp/xchg/{Exchange}
-            for f in {Shell.Quote(Path.GetTempPath())}{HitsPattern}; do
+            for f in {globs}; do
               [ -f "$f" ] && cp "$f" /tmp/xchg/{Exchange}/ && n=$((n + 1))
             done
             sync; echo $n

@@ -74,24 +74,6 @@ public sealed class FreshProjectTests(LocalFeed feed)
     }
 
     [Fact(Timeout = 900_000)]
-    public async Task Coverage_on_merges_the_machines_and_the_test_assembly_into_one_report()
-    {
-        using var project = new TestProject(feed);
-        var build = await project.BuildAsync("-p:NixVmCoverage=true");
-        Assert.True(build.ExitCode == 0, build.ToString());
-        // These machines run no instrumented program: said so, not a crash.
-        Assert.Contains("NixVm coverage: client no coverage data; webserver no coverage data", build.Output);
-        Assert.Matches(@"NixVm coverage, native and \.NET merged: lines [\d.]+%, branches [\d.]+%", build.Output);
-        var coverage = Path.Combine(project.ResultsDirectory, "coverage");
-        Assert.True(File.Exists(Path.Combine(coverage, "dotnet", "coverage.cobertura.xml")));
-        Assert.True(File.Exists(Path.Combine(coverage, "report", "Cobertura.xml")));
-        Assert.True(File.Exists(Path.Combine(coverage, "report", "index.html")));
-        var again = await project.BuildAsync("-p:NixVmCoverage=true");
-        Assert.DoesNotContain("VM test(s) passed", again.Output);
-        Assert.Empty(project.LeftoverProcesses());
-    }
-
-    [Fact(Timeout = 900_000)]
     public async Task Up_boots_the_network_in_the_background_and_Down_stops_it()
     {
         using var project = new TestProject(feed);
