@@ -12,15 +12,20 @@ sealed class ItemLocator
 {
     readonly Dictionary<string, List<(string Type, string Include, int Line)>> files = new();
 
-    public (string File, int Line) Locate(ITaskItem item, string itemType)
+    /// <summary>
+    /// Where <c>items[index]</c> was written. Items of the same name are told apart by their order,
+    /// so a duplicate is reported at its own line, not at the first declaration's.
+    /// </summary>
+    public (string File, int Line) Locate(IReadOnlyList<ITaskItem> items, int index, string itemType)
     {
+        var item = items[index];
         var file = item.GetMetadata("DefiningProjectFullPath");
         if (string.IsNullOrEmpty(file) || !File.Exists(file)) return (file, 0);
+        var occurrence = Enumerable.Range(0, index).Count(i =>
+            items[i].ItemSpec.Trim() == item.ItemSpec.Trim() && items[i].GetMetadata("DefiningProjectFullPath") == file);
         if (!files.TryGetValue(file, out var elements)) files[file] = elements = Read(file);
-        foreach (var e in elements)
-            if (e.Type == itemType && e.Include.Split(';').Any(i => i.Trim() == item.ItemSpec.Trim()))
-                return (file, e.Line);
-        return (file, 0);
+        var matches = elements.Where(e => e.Type == itemType && e.Include.Split(';').Any(i => i.Trim() == item.ItemSpec.Trim())).ToList();
+        return matches.Count == 0 ? (file, 0) : (file, matches[Math.Min(occurrence, matches.Count - 1)].Line);
     }
 
     static List<(string, string, int)> Read(string file)

@@ -1,4 +1,3 @@
-using System.Text.RegularExpressions;
 using Microsoft.Build.Framework;
 using Microsoft.Build.Utilities;
 
@@ -6,8 +5,10 @@ namespace NixVmTasks;
 
 /// <summary>
 /// Builds the network's images: <c>nix-build nix/from-json.nix --argstr declaration &lt;json&gt;</c>.
-/// The out-link under obj/ is a GC root. Nix's <c>error:</c> messages become NIXVM030 errors at
-/// the Nix file and line Nix names, or at the machine's item when the error names a machine.
+/// The out-link under obj/ is a GC root. Each Nix error is one error: its code from the
+/// <c>[NIXVMnnn]</c> tag (NIXVM030 when Nix gave none), at the user's Nix file and line when Nix
+/// names one, else at the item that declared the machine, service or forward. After a build, the
+/// files the evaluation read go to <see cref="InputsFile"/> for the next build's Inputs.
 /// </summary>
 public sealed class NixBuild : ToolTask
 {
@@ -15,7 +16,12 @@ public sealed class NixBuild : ToolTask
     [Required] public string DeclarationFile { get; set; } = "";
     [Required] public string OutLink { get; set; } = "";
     [Required] public string ProjectFile { get; set; } = "";
+    [Required] public string InputsFile { get; set; } = "";
     public ITaskItem[] VirtualMachines { get; set; } = [];
+    public ITaskItem[] VirtualMachineServices { get; set; } = [];
+    public ITaskItem[] PortForwards { get; set; } = [];
+    /// <summary>Directories the build writes (bin/, obj/): never inputs of the images.</summary>
+    public string[] ExcludedDirectories { get; set; } = [];
 
     /// <summary>The store path of the built network (holds bin/run-*-vm and network.json).</summary>
     [Output] public string OutPath { get; private set; } = "";
@@ -29,6 +35,8 @@ public sealed class NixBuild : ToolTask
 
     protected override MessageImportance StandardErrorLoggingImportance => MessageImportance.Low;
     protected override MessageImportance StandardOutputLoggingImportance => MessageImportance.Low;
+
+    string NixDirectory => Path.GetDirectoryName(Path.GetFullPath(NixFile))!;
 
     public override bool Execute()
     {
@@ -48,12 +56,14 @@ public sealed class NixBuild : ToolTask
         YieldDuringToolExecution = true;
         if (!base.Execute() || Log.HasLoggedErrors) return false;
         OutPath = lastStdout.Trim();
+        WriteInputs();
         return true;
     }
 
     protected override string GenerateCommandLineCommands()
     {
         var b = new CommandLineBuilder();
+        b.AppendSwitch("-vv");   // names the files the evaluation reads (see EvaluationInputs)
         b.AppendSwitch("--option");
         b.AppendSwitch("substituters");
         b.AppendTextUnquoted(" \"\"");   // no binary cache: every store path is built here
@@ -65,21 +75,24 @@ public sealed class NixBuild : ToolTask
         return b.ToString();
     }
 
+    // Not the base class: it would report Nix's "error:" lines a second time, without a code.
     protected override void LogEventsFromTextOutput(string singleLine, MessageImportance messageImportance)
     {
         if (singleLine.StartsWith("/nix/store/", StringComparison.Ordinal)) lastStdout = singleLine;
         else stderr.Add(singleLine);
-        base.LogEventsFromTextOutput(singleLine, messageImportance);
+        Log.LogMessage(messageImportance, "{0}", singleLine);
     }
 
     protected override bool HandleTaskExecutionErrors()
     {
-        foreach (var (message, file, line) in NixErrors.Parse(stderr))
+        var items = new NixErrorItems(VirtualMachines, VirtualMachineServices, PortForwards);
+        foreach (var error in NixErrors.Parse(stderr))
         {
-            // A location inside our own nix/ is where the check threw, not where the mistake is.
-            var ours = file is not null && file.StartsWith(Path.GetDirectoryName(Path.GetFullPath(NixFile))!, StringComparison.Ordinal);
-            var (f, l) = LocateMachine(message) ?? (file is not null && !ours ? (file, line) : (ProjectFile, 0));
-            Log.LogError(null, ErrorCodes.NixBuildFailed, null, f, l, 0, 0, 0, "nix-build: " + message);
+            // A location inside our own nix/ is where a check threw, not where the mistake is.
+            var userFile = error.File is not null && !error.File.StartsWith(NixDirectory + "/", StringComparison.Ordinal);
+            var (file, line) = userFile ? (error.File!, error.Line) : items.Locate(error.Message) ?? (ProjectFile, 0);
+            var message = error.Code is null ? "nix-build: " + error.Message : error.Message;
+            Log.LogError(null, error.Code ?? ErrorCodes.NixBuildFailed, null, file, line, 0, 0, 0, message);
         }
         if (!Log.HasLoggedErrors)
             Log.LogError(null, ErrorCodes.NixBuildFailed, null, ProjectFile, 0, 0, 0, 0,
@@ -87,42 +100,14 @@ public sealed class NixBuild : ToolTask
         return false;
     }
 
-    /// <summary>Errors of our own validation name the machine; point at its item.</summary>
-    (string, int)? LocateMachine(string message)
+    void WriteInputs()
     {
-        var m = Regex.Match(message, "machine '([^']+)'");
-        if (!m.Success) return null;
-        var item = VirtualMachines.FirstOrDefault(v => v.ItemSpec == m.Groups[1].Value);
-        return item is null ? null : new ItemLocator().Locate(item, "VirtualMachine");
-    }
-}
-
-/// <summary>Reads Nix 2.x error output: an <c>error: …</c> line, later an <c>at /file.nix:LINE:COL:</c> line.</summary>
-static class NixErrors
-{
-    static readonly Regex At = new(@"^\s*at (/[^:]+):(\d+):(\d+):?\s*$");
-
-    public static IEnumerable<(string Message, string? File, int Line)> Parse(IEnumerable<string> lines)
-    {
-        string? message = null, file = null;
-        var line = 0;
-        foreach (var raw in lines)
-        {
-            if (raw.StartsWith("error:", StringComparison.Ordinal))
-            {
-                if (message is not null) yield return (message, file, line);
-                (message, file, line) = (raw["error:".Length..].Trim(), null, 0);
-            }
-            else if (message is not null && file is null && At.Match(raw) is { Success: true } m)
-            {
-                file = m.Groups[1].Value;
-                line = int.Parse(m.Groups[2].Value);
-            }
-            else if (message is not null && file is null && raw.Length > 0 && !raw.StartsWith(" ") && !raw.StartsWith("…"))
-            {
-                message += " " + raw.Trim();
-            }
-        }
-        if (message is not null) yield return (message, file, line);
+        string[] ignore = [NixDirectory, "/nix/store", .. ExcludedDirectories.Select(d => Path.GetFullPath(d))];
+        var inputs = EvaluationInputs.FromLog(stderr, ignore);
+        // A service project's publish output is copied into the store (wherever the build put it).
+        foreach (var service in VirtualMachineServices)
+            if (service.GetMetadata("PublishDirectory") is { Length: > 0 } publishDir) EvaluationInputs.AddPath(inputs, publishDir, []);
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(InputsFile))!);
+        File.WriteAllLines(InputsFile, inputs);
     }
 }

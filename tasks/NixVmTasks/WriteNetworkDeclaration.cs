@@ -1,152 +1,161 @@
-using System.Globalization;
 using System.Text.Json;
-using System.Text.RegularExpressions;
+using System.Text.Json.Nodes;
 using Microsoft.Build.Framework;
-using Microsoft.Build.Utilities;
 
 namespace NixVmTasks;
 
 /// <summary>
-/// Checks the <c>VirtualMachine</c> and <c>PortForward</c> items and the <c>NixVm*</c> properties
-/// and writes the network declaration that <c>nix/from-json.nix</c> builds. Every mistake is one
-/// <c>NIXVM0nn</c> error at the file and line of the item that made it.
+/// Maps the <c>VirtualMachine</c>, <c>VirtualMachineService</c> and <c>PortForward</c> items to the
+/// network declaration that <c>nix/from-json.nix</c> builds (the attribute names of a Nix declaration).
+/// Only what needs MSBuild is checked here: metadata names, duplicate and empty items, references to
+/// undeclared machines, NixFile paths and the results directory. Every value rule (memory, VLANs,
+/// ports, services…) is nix/validate.nix's; <see cref="NixBuild"/> maps its errors back to the items.
 /// </summary>
 public sealed class WriteNetworkDeclaration : Microsoft.Build.Utilities.Task
 {
-    static readonly string[] MachineMetadata = ["NixFile", "MemoryMB", "Cores", "Vlans", "Service", "Ready"];
-    static readonly string[] ForwardMetadata = ["Host", "Guest"];
-    static readonly Regex HostName = new("^[a-z][a-z0-9-]{0,62}$", RegexOptions.CultureInvariant);
-    const int MinimumMemoryMB = 128;
+    internal static readonly string[] MachineMetadata = ["NixFile", "MemoryMB", "Cores", "Vlans", "Masks", "Service", "Ready"];
+    internal static readonly string[] ForwardMetadata = ["Host", "Guest"];
+    internal static readonly string[] ServiceMetadata =
+    [
+        "Machine", "Command", "Project", "Arguments", "User", "Group", "Environment", "Directories", "WorkingDirectory",
+        "Ready", "ReadyTimeout", "StopSignal", "StopCommand", "StopTimeout", "Logs",
+        "PublishDirectory", "Assembly",   // set by _NixVmPublishServices for Project services
+    ];
 
     public ITaskItem[] VirtualMachines { get; set; } = [];
+    public ITaskItem[] VirtualMachineServices { get; set; } = [];
     public ITaskItem[] PortForwards { get; set; } = [];
     [Required] public string NetworkName { get; set; } = "";
-    [Required] public string ProjectFile { get; set; } = "";
     [Required] public string DeclarationFile { get; set; } = "";
-    public string Backend { get; set; } = "host";
-    public string Accelerator { get; set; } = "auto";
+    [Required] public string ProjectFile { get; set; } = "";
     public string ResultsDirectory { get; set; } = "";
-
-    /// <summary>The machines' Nix files, for the image build's Inputs.</summary>
-    [Output] public ITaskItem[] NixFiles { get; private set; } = [];
 
     readonly ItemLocator locator = new();
 
     public override bool Execute()
     {
-        CheckProperties();
-        var declaration = new NetworkDeclaration { Name = NetworkName };
-        var nixFiles = new List<ITaskItem>();
-        foreach (var item in VirtualMachines)
-        {
-            var machine = CheckMachine(item, declaration, out var nixFile);
-            if (machine is null) continue;
-            declaration.Machines[item.ItemSpec] = machine;
-            if (nixFile is not null) nixFiles.Add(new TaskItem(nixFile));
-        }
-        if (VirtualMachines.Length == 0)
-            Error(ErrorCodes.NoMachines, ProjectFile, 0, "no VirtualMachine items are declared; add <VirtualMachine Include=\"server\" /> to an ItemGroup");
-        var hostPorts = new Dictionary<int, string>();
-        foreach (var item in PortForwards) CheckForward(item, declaration, hostPorts);
+        if (ResultsDirectory.Length > 0 && !Writable(ResultsDirectory, out var why))
+            Log.LogError(null, ErrorCodes.ResultsNotWritable, null, ProjectFile, 0, 0, 0, 0,
+                $"NixVmResultsDirectory '{ResultsDirectory}' is not writable ({why}); point it at a directory you can write to");
+        var machines = new SortedDictionary<string, JsonObject>(StringComparer.Ordinal);
+        for (var i = 0; i < VirtualMachines.Length; i++) AddMachine(i, machines);
+        for (var i = 0; i < VirtualMachineServices.Length; i++) AddService(i, machines);
+        for (var i = 0; i < PortForwards.Length; i++) AddForward(i, machines);
         if (Log.HasLoggedErrors) return false;
 
-        var json = JsonSerializer.Serialize(declaration, new JsonSerializerOptions { WriteIndented = true });
+        var machinesJson = new JsonObject();
+        foreach (var (name, machine) in machines) machinesJson[name] = machine;
+        var json = new JsonObject { ["name"] = NetworkName, ["machines"] = machinesJson }.ToJsonString(new JsonSerializerOptions { WriteIndented = true });
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(DeclarationFile))!);
         if (!File.Exists(DeclarationFile) || File.ReadAllText(DeclarationFile) != json)
             File.WriteAllText(DeclarationFile, json);   // only when different: the image build is incremental on it
-        NixFiles = nixFiles.ToArray();
         return true;
     }
 
-    void CheckProperties()
+    void AddMachine(int index, SortedDictionary<string, JsonObject> machines)
     {
-        if (Backend is not ("host" or "nixos"))
-            Error(ErrorCodes.UnknownBackend, ProjectFile, 0, $"NixVmBackend '{Backend}' is not known; use 'host' (default) or 'nixos'");
-        if (Accelerator is not ("auto" or "kvm" or "tcg"))
-            Error(ErrorCodes.UnknownAccelerator, ProjectFile, 0, $"NixVmAccelerator '{Accelerator}' is not known; use 'auto' (default), 'kvm' or 'tcg'");
-        if (ResultsDirectory.Length > 0 && !Writable(ResultsDirectory, out var why))
-            Error(ErrorCodes.ResultsNotWritable, ProjectFile, 0, $"NixVmResultsDirectory '{ResultsDirectory}' is not writable ({why}); point it at a directory you can write to");
+        var item = VirtualMachines[index];
+        var (file, line) = locator.Locate(VirtualMachines, index, "VirtualMachine");
+        void Fail(string code, string message) => Log.LogError(null, code, null, file, line, 0, 0, 0, message);
+        var name = item.ItemSpec.Trim();
+        if (name.Length == 0) { Fail(ErrorCodes.EmptyName, "a VirtualMachine has an empty name; set Include to a host name such as \"server\""); return; }
+        if (machines.ContainsKey(name)) { Fail(ErrorCodes.DuplicateItem, $"VirtualMachine '{name}' is declared twice; give each machine its own name"); return; }
+        CheckMetadataNames(item, "VirtualMachine", MachineMetadata, Fail);
+
+        var machine = new JsonObject();
+        if (item.GetMetadata("NixFile") is { Length: > 0 } nixFile)
+        {
+            var full = Path.GetFullPath(Path.Combine(Path.GetDirectoryName(file) is { Length: > 0 } d ? d : Directory.GetCurrentDirectory(), nixFile));
+            if (!File.Exists(full)) Fail(ErrorCodes.MissingNixFile, $"VirtualMachine '{name}': NixFile '{nixFile}' does not exist ({full}); create it or fix the path");
+            machine["nixFile"] = full;
+        }
+        if (item.GetMetadata("MemoryMB") is { Length: > 0 } memory) machine["memoryMB"] = MetadataValues.NumberOrText(memory);
+        if (item.GetMetadata("Cores") is { Length: > 0 } cores) machine["cores"] = MetadataValues.NumberOrText(cores);
+        if (item.GetMetadata("Vlans") is { Length: > 0 } vlans) machine["vlans"] = MetadataValues.Numbers(vlans);
+        if (item.GetMetadata("Masks") is { Length: > 0 } masks) machine["masks"] = MetadataValues.Strings(masks);
+        if (item.GetMetadata("Service") is { Length: > 0 } command)
+        {
+            var service = new JsonObject { ["name"] = "main", ["command"] = command };
+            if (item.GetMetadata("Ready") is { Length: > 0 } ready) service["ready"] = MetadataValues.Ready(ready);
+            machine["services"] = new JsonArray(service);
+        }
+        machines[name] = machine;
     }
 
-    MachineDeclaration? CheckMachine(ITaskItem item, NetworkDeclaration network, out string? nixFile)
+    void AddService(int index, SortedDictionary<string, JsonObject> machines)
     {
-        nixFile = null;
-        var (file, line) = locator.Locate(item, "VirtualMachine");
-        var name = item.ItemSpec;
-        var errorsBefore = Log.HasLoggedErrors;
-        void Fail(string code, string message) => Error(code, file, line, message);
+        var item = VirtualMachineServices[index];
+        var (file, line) = locator.Locate(VirtualMachineServices, index, "VirtualMachineService");
+        void Fail(string code, string message) => Log.LogError(null, code, null, file, line, 0, 0, 0, message);
+        var name = item.ItemSpec.Trim();
+        if (name.Length == 0) { Fail(ErrorCodes.EmptyName, "a VirtualMachineService has an empty name; set Include to the service's name such as \"httpd\""); return; }
+        CheckMetadataNames(item, "VirtualMachineService", ServiceMetadata, Fail);
+        string Meta(string metadata) => item.GetMetadata(metadata);
+        if (Meta("Arguments").Length > 0 && Meta("Project").Length == 0)
+            Fail(ErrorCodes.UnknownMetadata, $"VirtualMachineService '{name}': Arguments apply to a Project service only; write them into Command");
+        var machineName = Meta("Machine").Trim();
+        if (!machines.TryGetValue(machineName, out var machine))
+        {
+            if (VirtualMachines.All(v => v.ItemSpec.Trim() != machineName))
+                Fail(ErrorCodes.ServiceOnUnknownMachine, machineName.Length == 0
+                    ? $"VirtualMachineService '{name}' names no machine; set Machine to a declared VirtualMachine"
+                    : $"VirtualMachineService '{name}' runs on '{machineName}', which is not a VirtualMachine; Machine must name a declared machine");
+            return;
+        }
 
-        if (string.IsNullOrWhiteSpace(name)) { Fail(ErrorCodes.EmptyName, "a VirtualMachine has an empty name; set Include to a host name such as \"server\""); return null; }
-        if (!HostName.IsMatch(name)) Fail(ErrorCodes.BadHostName, $"VirtualMachine '{name}' is not a valid host name; use a lower-case letter followed by up to 62 lower-case letters, digits or '-'");
-        if (network.Machines.ContainsKey(name)) Fail(ErrorCodes.DuplicateMachine, $"VirtualMachine '{name}' is declared twice; give each machine its own name");
-        foreach (var key in item.CloneCustomMetadata().Keys.Cast<string>())
-            if (!MachineMetadata.Contains(key, StringComparer.OrdinalIgnoreCase))
-                Fail(ErrorCodes.UnknownMetadata, $"VirtualMachine '{name}' has unknown metadata '{key}'; allowed: {string.Join(", ", MachineMetadata)}");
-
-        var machine = new MachineDeclaration();
-        if (item.GetMetadata("NixFile") is { Length: > 0 } nf)
+        var service = new JsonObject { ["name"] = name };
+        if (Meta("Command") is { Length: > 0 } command) service["command"] = command;
+        if (Meta("Project").Length > 0)
         {
-            var full = Path.GetFullPath(Path.Combine(Path.GetDirectoryName(file) is { Length: > 0 } d ? d : Directory.GetCurrentDirectory(), nf));
-            if (!File.Exists(full)) Fail(ErrorCodes.MissingNixFile, $"VirtualMachine '{name}': NixFile '{nf}' does not exist ({full}); create it or fix the path");
-            machine.NixFile = nixFile = full;
+            var dotnet = new JsonObject();
+            if (Meta("PublishDirectory") is { Length: > 0 } publishDir) dotnet["publishDir"] = publishDir;
+            if (Meta("Assembly") is { Length: > 0 } assembly) dotnet["assembly"] = assembly;
+            if (Meta("Arguments") is { Length: > 0 } arguments) dotnet["args"] = MetadataValues.Arguments(arguments);
+            service["dotnet"] = dotnet;
         }
-        if (item.GetMetadata("MemoryMB") is { Length: > 0 } mem)
-        {
-            if (!int.TryParse(mem, NumberStyles.None, CultureInfo.InvariantCulture, out var mb)) Fail(ErrorCodes.BadMemory, $"VirtualMachine '{name}': MemoryMB '{mem}' is not a whole number of MiB; write e.g. MemoryMB=\"256\"");
-            else if (mb < MinimumMemoryMB) Fail(ErrorCodes.MemoryTooSmall, $"VirtualMachine '{name}': MemoryMB {mb} is too small; a guest needs at least {MinimumMemoryMB}");
-            else machine.MemoryMB = mb;
-        }
-        if (item.GetMetadata("Cores") is { Length: > 0 } cores)
-        {
-            if (!int.TryParse(cores, NumberStyles.None, CultureInfo.InvariantCulture, out var c) || c < 1 || c > 16) Fail(ErrorCodes.BadCores, $"VirtualMachine '{name}': Cores '{cores}' must be a whole number from 1 to 16");
-            else machine.Cores = c;
-        }
-        if (item.GetMetadata("Vlans") is { Length: > 0 } vlans)
-        {
-            machine.Vlans = new();
-            foreach (var v in vlans.Split([';', ','], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
-            {
-                if (!int.TryParse(v, NumberStyles.None, CultureInfo.InvariantCulture, out var n) || n < 1 || n > 255) Fail(ErrorCodes.BadVlan, $"VirtualMachine '{name}': VLAN '{v}' is out of range; VLANs are numbered 1 to 255");
-                else machine.Vlans.Add(n);
-            }
-        }
-        if (item.GetMetadata("Service") is { Length: > 0 } service)
-            machine.Services.Add(new ServiceDeclaration { Name = "main", Command = service, Ready = item.GetMetadata("Ready") is { Length: > 0 } r ? r : null });
-        return Log.HasLoggedErrors && !errorsBefore ? null : machine;
+        if (Meta("User") is { Length: > 0 } user) service["user"] = user;
+        if (Meta("Group") is { Length: > 0 } group) service["group"] = group;
+        if (Meta("Environment") is { Length: > 0 } environment) service["environment"] = MetadataValues.Environment(environment);
+        if (Meta("Directories") is { Length: > 0 } directories) service["directories"] = MetadataValues.Strings(directories);
+        if (Meta("WorkingDirectory") is { Length: > 0 } workingDirectory) service["workingDirectory"] = workingDirectory;
+        if (Meta("Ready") is { Length: > 0 } ready) service["ready"] = MetadataValues.Ready(ready);
+        if (Meta("ReadyTimeout") is { Length: > 0 } readyTimeout) service["readyTimeout"] = MetadataValues.NumberOrText(readyTimeout);
+        var stop = new JsonObject();
+        if (Meta("StopSignal") is { Length: > 0 } signal) stop["signal"] = signal;
+        if (Meta("StopCommand") is { Length: > 0 } stopCommand) stop["command"] = stopCommand;
+        if (Meta("StopTimeout") is { Length: > 0 } stopTimeout) stop["timeout"] = MetadataValues.NumberOrText(stopTimeout);
+        if (stop.Count > 0) service["stop"] = stop;
+        if (Meta("Logs") is { Length: > 0 } logs) service["logs"] = MetadataValues.Strings(logs);
+        ListOf(machine, "services").Add(service);
     }
 
-    void CheckForward(ITaskItem item, NetworkDeclaration network, Dictionary<int, string> hostPorts)
+    void AddForward(int index, SortedDictionary<string, JsonObject> machines)
     {
-        var (file, line) = locator.Locate(item, "PortForward");
-        void Fail(string code, string message) => Error(code, file, line, message);
-        foreach (var key in item.CloneCustomMetadata().Keys.Cast<string>())
-            if (!ForwardMetadata.Contains(key, StringComparer.OrdinalIgnoreCase))
-                Fail(ErrorCodes.UnknownMetadata, $"PortForward '{item.ItemSpec}' has unknown metadata '{key}'; allowed: {string.Join(", ", ForwardMetadata)}");
-        if (!network.Machines.TryGetValue(item.ItemSpec, out var machine))
+        var item = PortForwards[index];
+        var (file, line) = locator.Locate(PortForwards, index, "PortForward");
+        void Fail(string code, string message) => Log.LogError(null, code, null, file, line, 0, 0, 0, message);
+        CheckMetadataNames(item, "PortForward", ForwardMetadata, Fail);
+        if (!machines.TryGetValue(item.ItemSpec.Trim(), out var machine))
         {
-            if (VirtualMachines.All(v => v.ItemSpec != item.ItemSpec))
+            if (VirtualMachines.All(v => v.ItemSpec.Trim() != item.ItemSpec.Trim()))
                 Fail(ErrorCodes.ForwardToUnknownMachine, $"PortForward to '{item.ItemSpec}', which is not a VirtualMachine; Include must name a declared machine");
             return;
         }
-        var host = Port(item, "Host", Fail);
-        var guest = Port(item, "Guest", Fail);
-        if (host is null || guest is null) return;
-        if (hostPorts.TryGetValue(host.Value, out var other))
-        {
-            Fail(ErrorCodes.HostPortClash, $"host port {host} is forwarded twice (to '{other}' and to '{item.ItemSpec}'); give each PortForward its own Host port");
-            return;
-        }
-        hostPorts[host.Value] = item.ItemSpec;
-        machine.Forwards.Add(new ForwardDeclaration { Host = host.Value, Guest = guest.Value });
+        var forward = new JsonObject();
+        if (item.GetMetadata("Host") is { Length: > 0 } host) forward["host"] = MetadataValues.NumberOrText(host);
+        if (item.GetMetadata("Guest") is { Length: > 0 } guest) forward["guest"] = MetadataValues.NumberOrText(guest);
+        ListOf(machine, "forwards").Add(forward);
     }
 
-    static int? Port(ITaskItem item, string metadata, Action<string, string> fail)
+    static void CheckMetadataNames(ITaskItem item, string itemType, string[] allowed, Action<string, string> fail)
     {
-        var text = item.GetMetadata(metadata);
-        if (int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var port) && port is >= 1 and <= 65535) return port;
-        fail(ErrorCodes.BadPort, $"PortForward to '{item.ItemSpec}': {metadata} '{text}' must be a TCP port from 1 to 65535");
-        return null;
+        foreach (var key in item.CloneCustomMetadata().Keys.Cast<string>())
+            if (!allowed.Contains(key, StringComparer.OrdinalIgnoreCase))
+                fail(ErrorCodes.UnknownMetadata, $"{itemType} '{item.ItemSpec}' has unknown metadata '{key}'; allowed: {string.Join(", ", allowed)}");
     }
+
+    static JsonArray ListOf(JsonObject machine, string attribute) =>
+        machine[attribute] as JsonArray ?? (JsonArray)(machine[attribute] = new JsonArray());
 
     static bool Writable(string directory, out string why)
     {
@@ -165,7 +174,4 @@ public sealed class WriteNetworkDeclaration : Microsoft.Build.Utilities.Task
             return false;
         }
     }
-
-    void Error(string code, string file, int line, string message) =>
-        Log.LogError(null, code, null, file, line, 0, 0, 0, message);
 }

@@ -4,8 +4,9 @@ using NixVmTasks.Tests.Support;
 namespace NixVmTasks.Tests.Unit;
 
 /// <summary>
-/// Each malformed declaration gives exactly one NIXVMnnn error at the project file and the line of
-/// the offending item, with a sentence saying how to fix it.
+/// What the task decides itself (metadata names, duplicate and empty items, undeclared machines,
+/// NixFile paths, the results directory) is one NIXVMnnn error at the offending item's line; every
+/// value goes into the JSON as written (numbers as numbers), for nix/validate.nix to judge.
 /// </summary>
 public sealed class WriteNetworkDeclarationTests : IDisposable
 {
@@ -14,29 +15,18 @@ public sealed class WriteNetworkDeclarationTests : IDisposable
     public void Dispose() => Directory.Delete(dir, recursive: true);
 
     /// <summary>Writes a project whose line 3 onward are the given items, and runs the task on them.</summary>
-    (MockEngine Engine, bool Result, string Project) Run(string[] machines, string[] forwards, Action<WriteNetworkDeclaration>? configure = null)
+    (MockEngine Engine, bool Result, string Project) Run(string[] items, Action<WriteNetworkDeclaration>? configure = null)
     {
         var project = Path.Combine(dir, "Test.csproj");
-        var lines = new List<string> { "<Project>", "  <ItemGroup>" };
-        var vmItems = new List<ProjectItem>();
-        var fwItems = new List<ProjectItem>();
-        foreach (var m in machines) lines.Add("    " + m);
-        foreach (var f in forwards) lines.Add("    " + f);
-        lines.AddRange(["  </ItemGroup>", "</Project>"]);
-        File.WriteAllLines(project, lines);
-        foreach (var element in System.Xml.Linq.XDocument.Load(project).Descendants())
-        {
-            if (element.Attribute("Include") is not { } include) continue;
-            var item = new ProjectItem(include.Value, project,
-                element.Attributes().Where(a => a.Name != "Include").ToDictionary(a => a.Name.LocalName, a => a.Value));
-            (element.Name.LocalName == "VirtualMachine" ? vmItems : fwItems).Add(item);
-        }
+        File.WriteAllLines(project, ["<Project>", "  <ItemGroup>", .. items.Select(i => "    " + i), "  </ItemGroup>", "</Project>"]);
+        var byType = ProjectItem.Load(project);
         var engine = new MockEngine();
         var task = new WriteNetworkDeclaration
         {
             BuildEngine = engine,
-            VirtualMachines = vmItems.ToArray(),
-            PortForwards = fwItems.ToArray(),
+            VirtualMachines = byType("VirtualMachine"),
+            VirtualMachineServices = byType("VirtualMachineService"),
+            PortForwards = byType("PortForward"),
             NetworkName = "test",
             ProjectFile = project,
             DeclarationFile = Path.Combine(dir, "obj", "network.json"),
@@ -45,81 +35,49 @@ public sealed class WriteNetworkDeclarationTests : IDisposable
         return (engine, task.Execute(), project);
     }
 
+    JsonElement Machine(string name) =>
+        JsonDocument.Parse(File.ReadAllText(Path.Combine(dir, "obj", "network.json"))).RootElement.GetProperty("machines").GetProperty(name);
+
+    static string Compact(JsonElement e) => JsonSerializer.Serialize(e);
+
     [Theory]
-    [InlineData("<VirtualMachine Include=\"web\" Colour=\"red\" />", "NIXVM001", "unknown metadata 'Colour'")]
-    [InlineData("<VirtualMachine Include=\"Web_1\" />", "NIXVM004", "is not a valid host name")]
-    [InlineData("<VirtualMachine Include=\"-web\" />", "NIXVM004", "is not a valid host name")]
-    [InlineData("<VirtualMachine Include=\"web\" MemoryMB=\"lots\" />", "NIXVM005", "MemoryMB 'lots' is not a whole number")]
-    [InlineData("<VirtualMachine Include=\"web\" MemoryMB=\"64\" />", "NIXVM006", "MemoryMB 64 is too small")]
-    [InlineData("<VirtualMachine Include=\"web\" Vlans=\"0\" />", "NIXVM007", "VLAN '0' is out of range")]
-    [InlineData("<VirtualMachine Include=\"web\" Vlans=\"1;256\" />", "NIXVM007", "VLAN '256' is out of range")]
-    [InlineData("<VirtualMachine Include=\"web\" Cores=\"0\" />", "NIXVM008", "Cores '0' must be a whole number from 1 to 16")]
+    [InlineData("<VirtualMachine Include=\"web\" Colour=\"red\" />", "NIXVM001", "VirtualMachine 'web' has unknown metadata 'Colour'")]
     [InlineData("<VirtualMachine Include=\"web\" NixFile=\"missing.nix\" />", "NIXVM012", "NixFile 'missing.nix' does not exist")]
-    public void A_bad_machine_is_one_error_at_its_line(string machine, string code, string message)
+    [InlineData("<VirtualMachineService Include=\"httpd\" Machine=\"web\" Colour=\"red\" />", "NIXVM001", "VirtualMachineService 'httpd' has unknown metadata 'Colour'")]
+    [InlineData("<VirtualMachineService Include=\"httpd\" Machine=\"web\" Command=\"x\" Arguments=\"-v\" />", "NIXVM001", "Arguments apply to a Project service only")]
+    [InlineData("<VirtualMachineService Include=\"httpd\" Machine=\"db\" Command=\"x\" />", "NIXVM073", "runs on 'db', which is not a VirtualMachine")]
+    [InlineData("<VirtualMachineService Include=\"httpd\" Command=\"x\" />", "NIXVM073", "names no machine")]
+    [InlineData("<PortForward Include=\"db\" Host=\"8080\" Guest=\"80\" />", "NIXVM009", "'db', which is not a VirtualMachine")]
+    [InlineData("<PortForward Include=\"web\" Host=\"8080\" Guest=\"80\" Bind=\"0.0.0.0\" />", "NIXVM001", "unknown metadata 'Bind'")]
+    public void A_mistake_only_msbuild_can_see_is_one_error_at_its_line(string item, string code, string message)
     {
-        var (engine, result, project) = Run([machine], []);
+        var items = item.StartsWith("<VirtualMachine ") ? new[] { item } : ["<VirtualMachine Include=\"web\" />", item];
+        var (engine, result, project) = Run(items);
         Assert.False(result);
         var error = Assert.Single(engine.Errors);
         Assert.Equal(code, error.Code);
         Assert.Equal(project, error.File);
-        Assert.Equal(3, error.LineNumber);
+        Assert.Equal(item.StartsWith("<VirtualMachine ") ? 3 : 4, error.LineNumber);
         Assert.Contains(message, error.Message);
     }
 
     [Fact]
-    public void A_duplicate_machine_is_reported_at_the_second_declaration()
+    public void A_duplicate_machine_is_reported_at_the_duplicate()
     {
-        var (engine, _, _) = Run(["<VirtualMachine Include=\"web\" />", "<VirtualMachine Include=\"db\" />", "<VirtualMachine Include=\"web\" MemoryMB=\"256\" />"], []);
+        var (engine, _, _) = Run(["<VirtualMachine Include=\"web\" />", "<VirtualMachine Include=\"db\" />", "<VirtualMachine Include=\"web\" MemoryMB=\"256\" />"]);
         var error = Assert.Single(engine.Errors);
         Assert.Equal("NIXVM002", error.Code);
+        Assert.Equal(5, error.LineNumber);
         Assert.Contains("'web' is declared twice", error.Message);
     }
 
     [Fact]
     public void An_empty_name_says_what_to_write()
     {
-        var (engine, _, _) = Run(["<VirtualMachine Include=\" \" />"], []);
+        var (engine, _, _) = Run(["<VirtualMachine Include=\" \" />"]);
         var error = Assert.Single(engine.Errors);
         Assert.Equal("NIXVM003", error.Code);
         Assert.Equal(3, error.LineNumber);
-    }
-
-    [Theory]
-    [InlineData("<PortForward Include=\"db\" Host=\"8080\" Guest=\"80\" />", "NIXVM009", "'db', which is not a VirtualMachine")]
-    [InlineData("<PortForward Include=\"web\" Host=\"99999\" Guest=\"80\" />", "NIXVM011", "Host '99999' must be a TCP port")]
-    [InlineData("<PortForward Include=\"web\" Host=\"8080\" />", "NIXVM011", "Guest '' must be a TCP port")]
-    [InlineData("<PortForward Include=\"web\" Host=\"8080\" Guest=\"80\" Bind=\"0.0.0.0\" />", "NIXVM001", "unknown metadata 'Bind'")]
-    public void A_bad_forward_is_one_error_at_its_line(string forward, string code, string message)
-    {
-        var (engine, _, _) = Run(["<VirtualMachine Include=\"web\" />"], [forward]);
-        var error = Assert.Single(engine.Errors);
-        Assert.Equal(code, error.Code);
-        Assert.Equal(4, error.LineNumber);
-        Assert.Contains(message, error.Message);
-    }
-
-    [Fact]
-    public void A_host_port_used_twice_is_reported_at_the_second_forward()
-    {
-        var (engine, _, _) = Run(["<VirtualMachine Include=\"web\" />", "<VirtualMachine Include=\"api\" />"],
-            ["<PortForward Include=\"web\" Host=\"8080\" Guest=\"80\" />", "<PortForward Include=\"api\" Host=\"8080\" Guest=\"81\" />"]);
-        var error = Assert.Single(engine.Errors);
-        Assert.Equal("NIXVM010", error.Code);
-        Assert.Equal(6, error.LineNumber);
-        Assert.Contains("host port 8080 is forwarded twice (to 'web' and to 'api')", error.Message);
-    }
-
-    [Theory]
-    [InlineData("Backend", "docker", "NIXVM013", "NixVmBackend 'docker' is not known")]
-    [InlineData("Accelerator", "hvf", "NIXVM014", "NixVmAccelerator 'hvf' is not known")]
-    public void Unknown_property_values_are_errors_at_the_project(string property, string value, string code, string message)
-    {
-        var (engine, _, project) = Run(["<VirtualMachine Include=\"web\" />"], [],
-            t => typeof(WriteNetworkDeclaration).GetProperty(property)!.SetValue(t, value));
-        var error = Assert.Single(engine.Errors);
-        Assert.Equal(code, error.Code);
-        Assert.Equal(project, error.File);
-        Assert.Contains(message, error.Message);
     }
 
     [Fact]
@@ -127,45 +85,70 @@ public sealed class WriteNetworkDeclarationTests : IDisposable
     {
         var blocker = Path.Combine(dir, "file");
         File.WriteAllText(blocker, "");
-        var (engine, _, _) = Run(["<VirtualMachine Include=\"web\" />"], [], t => t.ResultsDirectory = Path.Combine(blocker, "results"));
+        var (engine, _, _) = Run(["<VirtualMachine Include=\"web\" />"], t => t.ResultsDirectory = Path.Combine(blocker, "results"));
         var error = Assert.Single(engine.Errors);
         Assert.Equal("NIXVM015", error.Code);
         Assert.Contains("is not writable", error.Message);
     }
 
     [Fact]
-    public void No_machines_is_an_error()
+    public void Values_are_written_as_numbers_when_they_parse_and_as_text_for_nix_to_judge_otherwise()
     {
-        var (engine, _, _) = Run([], []);
-        Assert.Equal("NIXVM016", Assert.Single(engine.Errors).Code);
+        var (engine, result, _) = Run([
+            "<VirtualMachine Include=\"web\" MemoryMB=\"lots\" Cores=\"-1\" Vlans=\"1;1;x\" Masks=\"/etc/a;/usr/b\" />",
+            "<PortForward Include=\"web\" Host=\"99999\" Guest=\"http\" />",
+            "<PortForward Include=\"web\" Host=\"8080\" />",
+        ]);
+        Assert.True(result, string.Join("\n", engine.Errors.Select(e => e.Message)));
+        var web = Machine("web");
+        Assert.Equal("\"lots\"", Compact(web.GetProperty("memoryMB")));
+        Assert.Equal("-1", Compact(web.GetProperty("cores")));
+        Assert.Equal("[1,1,\"x\"]", Compact(web.GetProperty("vlans")));
+        Assert.Equal("[\"/etc/a\",\"/usr/b\"]", Compact(web.GetProperty("masks")));
+        Assert.Equal("[{\"host\":99999,\"guest\":\"http\"},{\"host\":8080}]", Compact(web.GetProperty("forwards")));
     }
 
     [Fact]
-    public void A_good_declaration_is_written_with_nix_attribute_names()
+    public void A_machine_with_a_nix_file_and_an_inline_service_uses_nix_attribute_names()
     {
         File.WriteAllText(Path.Combine(dir, "web.nix"), "{ }");
-        var (engine, result, _) = Run(
-            ["<VirtualMachine Include=\"web\" NixFile=\"web.nix\" MemoryMB=\"512\" Vlans=\"1;2\" Service=\"busybox httpd -f\" Ready=\"nc -z 127.0.0.1 80\" />", "<VirtualMachine Include=\"client\" />"],
-            ["<PortForward Include=\"web\" Host=\"8080\" Guest=\"80\" />"]);
+        var (engine, result, _) = Run([
+            "<VirtualMachine Include=\"web\" NixFile=\"web.nix\" MemoryMB=\"512\" Vlans=\"1;2\" Service=\"busybox httpd -f\" Ready=\"tcp:80\" />",
+            "<VirtualMachine Include=\"client\" />",
+        ]);
         Assert.True(result, string.Join("\n", engine.Errors.Select(e => e.Message)));
-        using var json = JsonDocument.Parse(File.ReadAllText(Path.Combine(dir, "obj", "network.json")));
-        var web = json.RootElement.GetProperty("machines").GetProperty("web");
-        Assert.Equal(512, web.GetProperty("memoryMB").GetInt32());
-        Assert.Equal("[1,2]", web.GetProperty("vlans").GetRawText().Replace(" ", "").Replace("\n", "").Replace("\r", ""));
+        var web = Machine("web");
         Assert.Equal(Path.Combine(dir, "web.nix"), web.GetProperty("nixFile").GetString());
-        Assert.Equal("busybox httpd -f", web.GetProperty("services")[0].GetProperty("command").GetString());
-        Assert.Equal(8080, web.GetProperty("forwards")[0].GetProperty("host").GetInt32());
-        Assert.False(json.RootElement.GetProperty("machines").GetProperty("client").TryGetProperty("memoryMB", out _));
+        Assert.Equal(512, web.GetProperty("memoryMB").GetInt32());
+        Assert.Equal("[{\"name\":\"main\",\"command\":\"busybox httpd -f\",\"ready\":{\"tcp\":80}}]", Compact(web.GetProperty("services")));
+        Assert.Equal("{}", Compact(Machine("client")));
+    }
+
+    [Fact]
+    public void Service_items_map_every_metadata_to_the_service_model()
+    {
+        var (engine, result, _) = Run([
+            "<VirtualMachine Include=\"web\" />",
+            "<VirtualMachine Include=\"server\" />",
+            "<VirtualMachineService Include=\"httpd\" Machine=\"web\" Command=\"apache2 -DFOREGROUND\" User=\"www-data\" Group=\"www\" Environment=\"A=1;B=x=y\" Directories=\"/run/apache2;/var/log/apache2\" WorkingDirectory=\"/srv\" Ready=\"http://127.0.0.1/\" ReadyTimeout=\"60\" StopSignal=\"WINCH\" StopCommand=\"apache2ctl stop\" StopTimeout=\"5\" Logs=\"/var/log/apache2\" />",
+            "<VirtualMachineService Include=\"api\" Machine=\"server\" Project=\"../Api/Api.csproj\" PublishDirectory=\"/p/api\" Assembly=\"Api.dll\" Arguments=\"--urls &quot;http://0.0.0.0:5000&quot; -v\" Ready=\"test -e /tmp/up\" />",
+            "<VirtualMachineService Include=\"odd\" Machine=\"server\" Command=\"x\" Environment=\"NOEQUALS\" ReadyTimeout=\"soon\" />",
+        ]);
+        Assert.True(result, string.Join("\n", engine.Errors.Select(e => e.Message)));
+        Assert.Equal("""[{"name":"httpd","command":"apache2 -DFOREGROUND","user":"www-data","group":"www","environment":{"A":"1","B":"x=y"},"directories":["/run/apache2","/var/log/apache2"],"workingDirectory":"/srv","ready":{"http":"http://127.0.0.1/"},"readyTimeout":60,"stop":{"signal":"WINCH","command":"apache2ctl stop","timeout":5},"logs":["/var/log/apache2"]}]""",
+            Compact(Machine("web").GetProperty("services")));
+        Assert.Equal("""[{"name":"api","dotnet":{"publishDir":"/p/api","assembly":"Api.dll","args":["--urls","http://0.0.0.0:5000","-v"]},"ready":"test -e /tmp/up"},{"name":"odd","command":"x","environment":"NOEQUALS","readyTimeout":"soon"}]""",
+            Compact(Machine("server").GetProperty("services")));
     }
 
     [Fact]
     public void An_unchanged_declaration_is_not_rewritten()
     {
-        Run(["<VirtualMachine Include=\"web\" />"], []);
+        Run(["<VirtualMachine Include=\"web\" />"]);
         var file = Path.Combine(dir, "obj", "network.json");
         var old = DateTime.UtcNow.AddHours(-1);
         File.SetLastWriteTimeUtc(file, old);
-        Run(["<VirtualMachine Include=\"web\" />"], []);
+        Run(["<VirtualMachine Include=\"web\" />"]);
         Assert.Equal(old, File.GetLastWriteTimeUtc(file));
     }
 }
