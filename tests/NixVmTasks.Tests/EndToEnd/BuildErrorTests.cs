@@ -11,8 +11,7 @@ public sealed class BuildErrorTests(LocalFeed feed)
         using var project = new TestProject(feed, extraItems: """    <VirtualMachine Include="db" Vlans="0" />""");
         var bad = await project.BuildAsync();
         Assert.NotEqual(0, bad.ExitCode);
-        var line = File.ReadAllLines(project.ProjectFile).ToList().FindIndex(l => l.Contains("Include=\"db\"")) + 1;
-        Assert.Matches($@"Web\.VmTests\.csproj\({line}(,\d+)?\): error NIXVM007: VirtualMachine 'db': VLAN '0' is out of range", bad.Output);
+        Assert.Matches($@"Web\.VmTests\.csproj\({project.LineOf("Include=\"db\"")}(,\d+)?\): error NIXVM007: nixvm: machine 'db': attribute 'vlans': VLAN 0 is out of range", bad.Output);
 
         // From here on the declaration is fine; the environment is not.
         File.WriteAllText(project.ProjectFile, File.ReadAllText(project.ProjectFile).Replace("""<VirtualMachine Include="db" Vlans="0" />""", ""));
@@ -40,6 +39,23 @@ public sealed class BuildErrorTests(LocalFeed feed)
         var build = await project.BuildAsync();
         Assert.NotEqual(0, build.ExitCode);
         Assert.Matches(@"machines/webserver\.nix\(2(,\d+)?\): error NIXVM030: nix-build: undefined variable 'undefinedThing'", build.Output);
+
+        // A rule of ours broken in the machine file: its code, at the attribute's line in that file.
+        File.WriteAllText(project.MachineFile, "{\n  memoryMB = 512;\n  vlans = [ 1 1 ];\n}\n");
+        var rule = await project.BuildAsync();
+        Assert.NotEqual(0, rule.ExitCode);
+        Assert.Matches(@"machines/webserver\.nix\(3(,\d+)?\): error NIXVM007: nixvm: machine 'webserver': attribute 'vlans': VLAN 1 is listed twice \[", rule.Output);
+    }
+
+    [Fact(Timeout = 900_000)]
+    public async Task Services_or_forwards_without_any_machine_are_NIXVM016()
+    {
+        using var project = new TestProject(feed);
+        project.WriteProject("""    <PortForward Include="webserver" Host="8080" Guest="80" />""");
+        var build = await project.BuildAsync();
+        Assert.NotEqual(0, build.ExitCode);
+        Assert.Contains("Web.VmTests.csproj : error NIXVM016: the project has VirtualMachineService or PortForward items but no VirtualMachine", build.Output);
+        Assert.DoesNotContain("NIXVM009", build.Output);
     }
 }
 

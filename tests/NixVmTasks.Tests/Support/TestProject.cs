@@ -30,28 +30,12 @@ public sealed class TestProject : IDisposable
             </configuration>
             """);
         File.WriteAllText(Path.Combine(Root, "global.json"), """{ "test": { "runner": "Microsoft.Testing.Platform" } }""");
-        File.WriteAllText(ProjectFile, $"""
-            <Project Sdk="Microsoft.NET.Sdk">
-              <PropertyGroup>
-                <TargetFramework>net10.0</TargetFramework>
-                <OutputType>Exe</OutputType>
-                <Nullable>enable</Nullable>
-                <ImplicitUsings>enable</ImplicitUsings>
-                <TreatWarningsAsErrors>true</TreatWarningsAsErrors>
-                <NixVmRunTestsOnBuild>true</NixVmRunTestsOnBuild>
-              </PropertyGroup>
-              <ItemGroup>
-                <PackageReference Include="xunit.v3" Version="4.0.2" />
-                <PackageReference Include="NixVmTasks" Version="{feed.Version}" />
-              </ItemGroup>
-              <ItemGroup>
+        DefaultItems = $"""
                 <VirtualMachine Include="webserver" NixFile="machines/webserver.nix" />
                 <VirtualMachine Include="client" MemoryMB="192" />
                 <PortForward Include="webserver" Host="{FreePort()}" Guest="80" />
-            {extraItems}
-              </ItemGroup>
-            </Project>
-            """);
+            """;
+        WriteProject(DefaultItems + "\n" + extraItems);
         var fixture = Path.Combine(Repo.Root, "tests", "fixtures", "web-vmtests");
         File.Copy(Path.Combine(fixture, "machines", "webserver.nix"), MachineFile);
         File.Copy(Path.Combine(fixture, "WebTests.cs"), TestFile);
@@ -66,6 +50,33 @@ public sealed class TestProject : IDisposable
                 }
                 """);
     }
+
+    /// <summary>The seed's machines: webserver (from machines/webserver.nix) and client, with a forward to webserver:80.</summary>
+    public string DefaultItems { get; }
+
+    /// <summary>(Re)writes the project file with these items (VirtualMachine… or any other).</summary>
+    public void WriteProject(string items) => File.WriteAllText(ProjectFile, $"""
+        <Project Sdk="Microsoft.NET.Sdk">
+          <PropertyGroup>
+            <TargetFramework>net10.0</TargetFramework>
+            <OutputType>Exe</OutputType>
+            <Nullable>enable</Nullable>
+            <ImplicitUsings>enable</ImplicitUsings>
+            <TreatWarningsAsErrors>true</TreatWarningsAsErrors>
+            <NixVmRunTestsOnBuild>true</NixVmRunTestsOnBuild>
+          </PropertyGroup>
+          <ItemGroup>
+            <PackageReference Include="xunit.v3" Version="4.0.2" />
+            <PackageReference Include="NixVmTasks" Version="{feed.Version}" />
+          </ItemGroup>
+          <ItemGroup>
+        {items}
+          </ItemGroup>
+        </Project>
+        """);
+
+    /// <summary>The line of the project file that holds <paramref name="text"/> (1-based).</summary>
+    public int LineOf(string text) => File.ReadAllLines(ProjectFile).ToList().FindIndex(l => l.Contains(text)) + 1;
 
     public string Root { get; }
     public string ProjectDirectory { get; }
