@@ -44,7 +44,7 @@ public sealed class BuildErrorTests(LocalFeed feed)
         File.WriteAllText(project.MachineFile, "{\n  memoryMB = 512;\n  vlans = [ 1 1 ];\n}\n");
         var rule = await project.BuildAsync();
         Assert.NotEqual(0, rule.ExitCode);
-        Assert.Matches(@"machines/webserver\.nix\(3(,\d+)?\): error NIXVM007: nixvm: machine 'webserver': attribute 'vlans': VLAN 1 is listed twice \[", rule.Output);
+        Assert.Matches(@"machines/webserver\.nix\(3(,\d+)?\): error NIXVM007: nixvm: machine 'webserver': attribute 'vlans': VLAN 1 is listed twice", rule.Output);
     }
 
     [Fact(Timeout = 900_000)]

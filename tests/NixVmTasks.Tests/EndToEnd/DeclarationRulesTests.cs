@@ -19,7 +19,7 @@ public sealed class DeclarationRulesTests(LocalFeed feed)
         new("NIXVM007", "nixvm: machine 'web': attribute 'vlans': VLAN 1 is listed twice",
             "web = {\n  vlans = [ 1 1 ];\n};", "vlans",
             """<VirtualMachine Include="web" Vlans="1;1" />""", "Vlans"),
-        new("NIXVM005", "nixvm: machine 'web': attribute 'memoryMB': must be an integer number of MiB, got \"lots\"",
+        new("NIXVM005", "nixvm: machine 'web': attribute 'memoryMB': must be an integer number of MiB, got 'lots'",
             "web = {\n  memoryMB = \"lots\";\n};", "memoryMB",
             """<VirtualMachine Include="web" MemoryMB="lots" />""", "MemoryMB"),
         new("NIXVM006", "nixvm: machine 'web': attribute 'memoryMB': 64 MiB is too little (minimum 128)",
@@ -33,7 +33,7 @@ public sealed class DeclarationRulesTests(LocalFeed feed)
                 <PortForward Include="api" Host="8080" Guest="80" />
                 <PortForward Include="web" Host="8080" Guest="81" />
             """, "Guest=\"81\""),
-        new("NIXVM018", "nixvm: machine 'web': attribute 'services': service 'httpd': readyTimeout must be a positive integer (seconds), got \"soon\"",
+        new("NIXVM018", "nixvm: machine 'web': attribute 'services': service 'httpd': readyTimeout must be a positive integer (seconds), got 'soon'",
             "web = {\n  services = [ {\n    name = \"httpd\";\n    command = \"httpd\";\n    readyTimeout = \"soon\";\n  } ];\n};", "readyTimeout",
             """
                 <VirtualMachine Include="web" />
@@ -56,8 +56,8 @@ public sealed class DeclarationRulesTests(LocalFeed feed)
             var line = project.LineOf(mistake.ItemMarker);
             // One error, with a code: no second, uncoded "NIXBUILD : error :" for the same mistake.
             var errors = Regex.Matches(build.Output, @"^.*: error( [A-Z]+\d*)? ?: .*$", RegexOptions.Multiline).Select(m => m.Value).Distinct().ToList();
-            var error = Assert.Single(errors);
-            Assert.Matches($@"Web\.VmTests\.csproj\({line}(,\d+)?\): error {mistake.Code}: {Regex.Escape(mistake.Rule)} \[", error);
+            Assert.True(errors.Count == 1, $"one error expected:\n{build}");
+            Assert.True(Regex.IsMatch(errors[0], $@"Web\.VmTests\.csproj\({line}(,\d+)?\): error {mistake.Code}: {Regex.Escape(mistake.Rule)}( \[.*\])?$"), $"line {line}: {errors[0]}");
         }
     }
 
