@@ -49,6 +49,12 @@ public sealed class InputsTests(LocalFeed feed)
         Assert.DoesNotContain($"{TestProject.Name} -> ", warp.Output);
         await AssertNoOpAsync(project);
 
+        // A NixVm* property given with -p: is an input of the test run.
+        var property = await project.BuildAsync("-p:NixVmTimeoutSeconds=1200");
+        Assert.True(property.ExitCode == 0, property.ToString());
+        Assert.DoesNotContain("NixVm: built network", property.Output);
+        Assert.Contains("NixVm: 3 VM test(s) passed", property.Output);
+
         // (a) A change in a Nix file the machine file imports rebuilds the images and reruns the tests.
         await File.WriteAllTextAsync(Path.Combine(machineDir, "common.nix"),
             "{ memoryMB = 192; files.\"/var/www/index.html\" = builtins.readFile ./site/index.html; }\n", Ct);
