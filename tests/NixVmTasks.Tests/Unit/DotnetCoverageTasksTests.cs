@@ -34,6 +34,7 @@ public sealed class DotnetCoverageTasksTests : IDisposable
 
         Assert.True(task.Execute());
 
+        Assert.Equal(2, task.Modules);
         Assert.Equal(1, task.HitsFound);
         var paths = XDocument.Load(task.OutputState).Descendants().Where(e => e.Name.LocalName == "HitsFilePath").Select(e => e.Value);
         Assert.Equal([Path.Combine(hits, "Api_0f3b"), Path.Combine(hits, "Lib_0f3b")], paths);
