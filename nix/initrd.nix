@@ -4,7 +4,7 @@
 machine:
 let
   lib = import ./lib.nix;
-  inherit (builtins) concatStringsSep filter length listToAttrs map;
+  inherit (builtins) concatStringsSep filter head listToAttrs map;
   esc = lib.shellEscape;
 
   cpioFunctions = ./builders/cpio.sh;
@@ -20,6 +20,7 @@ let
     fstabEarly = ./guest/fstab.early;
     fstabShares = ./guest/fstab.shares;
     ncScript = ./guest/nc.sh;
+    stopServicesScript = ./guest/stop-services.sh;
   };
   # Shared by machines with the same module closure.
   moduleArchive = modules: derivation {
@@ -38,17 +39,16 @@ let
   defaultModules = [ "virtio_pci" "virtio_console" "virtio_net" "9p" "9pnet_virtio" "overlay" ];
   modules = kernel.closure (defaultModules ++ machine.modules);
 
-  firstIp = m: "192.168.${toString (builtins.head m.vlans)}.${toString m.node}";
+  # A name resolves to the address on the first of this machine's VLANs that the named machine is
+  # on too, else to the named machine's first VLAN.
+  addressFor = m:
+    let shared = filter (v: builtins.elem v m.vlans) machine.vlans;
+    in network.ipFor (if shared != [ ] then head shared else head m.vlans) m;
   etc = {
     hostname = machine.name + "\n";
     hosts = lib.joinLines ([ "127.0.0.1 localhost" "::1 localhost ip6-localhost ip6-loopback" ]
-      ++ map (m: "${firstIp m} ${m.name}") (filter (m: m.vlans != [ ]) network.machines)) + "\n";
-    passwd = ''
-      root:x:0:0:root:/root:/bin/bash
-      daemon:x:1:1:daemon:/usr/sbin:/usr/sbin/nologin
-      www-data:x:33:33:www-data:/var/www:/usr/sbin/nologin
-      nobody:x:65534:65534:nobody:/nonexistent:/usr/sbin/nologin
-    '';
+      ++ map (m: "${addressFor m} ${m.name}") (filter (m: m.vlans != [ ]) network.machines)) + "\n";
+    inherit (machine.accounts) passwd group;
     # No DNS server is reachable (SLiRP is restricted): names come from /etc/hosts, and an
     # unknown name fails at once instead of after resolver timeouts.
     "resolv.conf" = "# nixvm: no DNS in the guest; machine names are in /etc/hosts\nnameserver 127.0.0.1\n";
@@ -63,12 +63,6 @@ let
       ethers: files
       rpc: files
     '';
-    group = ''
-      root:x:0:
-      daemon:x:1:
-      www-data:x:33:
-      nogroup:x:65534:
-    '';
   };
 
   etcNames = builtins.attrNames etc;
@@ -77,7 +71,8 @@ let
   nics = map (e: let v = e.value; in
     "${network.macFor v machine}=eth${toString e.index}=${network.ipFor v machine}") (lib.indexed machine.vlans);
 
-  files = lib.indexed machine.files;
+  services = import ./services.nix machine;
+  files = lib.indexed (machine.files ++ services.files);
   fileAttr = e: "nixvmFile${toString e.index}";
   textFiles = filter (e: e.value ? text) files;
   # A path from JSON arrives as a plain string; import it into the store like a path literal.
@@ -94,10 +89,10 @@ let
     NIXVM_HOSTNAME=${esc machine.name}
     NIXVM_NICS=${esc (concatStringsSep " " nics)}
     nixvm_services() {
-      :
-    ${concatStringsSep "" (map (s:
-      "  nixvm_service ${esc s.name} ${esc s.command} ${esc (if s.ready == null then "" else s.ready)} ${toString s.readyTimeout}\n") machine.services)}}
+    ${if machine.services == [ ] then "  :\n" else "  mkdir -p /tmp/xchg/services\n" + services.startCalls}}
   '';
+  # Directories with owners, and whiteouts that hide masked paths of the host's /etc and /usr.
+  nodes = lib.joinLines (services.nodes ++ map (p: "mask - - - ${p}") machine.masks) + "\n";
 in
 derivation ({
   name = "${machine.name}-initrd";
@@ -107,8 +102,8 @@ derivation ({
   PATH = "/usr/bin:/bin";
   inherit base cpioFunctions;
   moduleArchive = moduleArchive modules;
-  inherit machineSh filesScript;
+  inherit machineSh filesScript nodes;
   etcFiles = concatStringsSep " " etcNames;
-  passAsFile = [ "machineSh" "filesScript" ] ++ map etcAttr etcNames ++ map fileAttr textFiles;
+  passAsFile = [ "machineSh" "filesScript" "nodes" ] ++ map etcAttr etcNames ++ map fileAttr textFiles;
 } // listToAttrs (map (n: { name = etcAttr n; value = etc.${n}; }) etcNames
   ++ map (e: { name = fileAttr e; value = e.value.text; }) textFiles))

@@ -26,6 +26,9 @@ in rec {
   # 1-based index of each element: [ a b ] -> [ { index = 1; value = a; } ... ].
   indexed = xs: genList (i: { index = i + 1; value = elemAt xs i; }) (length xs);
 
+  # map with the 1-based index: imap (i: x: …) xs.
+  imap = f: xs: map (e: f e.index e.value) (indexed xs);
+
   # Unique elements, first occurrence wins (order kept).
   unique = xs: foldl' (acc: x: if builtins.elem x acc then acc else acc ++ [ x ]) [ ] xs;
 

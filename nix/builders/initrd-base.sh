@@ -4,7 +4,7 @@
 set -eu
 r=$PWD/root
 mkdir -p "$r/.nixvm/bin" "$r/.nixvm/sbin" "$r/.nixvm/host/hostusr" "$r/.nixvm/host/hostetc" \
-  "$r/.nixvm/rw/hostusr/upper" "$r/.nixvm/rw/hostusr/work" "$r/.nixvm/rw/hostetc/upper" "$r/.nixvm/rw/hostetc/work" \
+  "$r/.nixvm/run" "$r/.nixvm/rw/hostusr/upper" "$r/.nixvm/rw/hostusr/work" "$r/.nixvm/rw/hostetc/upper" "$r/.nixvm/rw/hostetc/work" \
   "$r/dev" "$r/proc" "$r/sys" "$r/run" "$r/usr" "$r/etc" "$r/nix/store" "$r/tmp/xchg" "$r/tmp/shared" "$r/root" "$r/var"
 for l in bin sbin lib lib64; do ln -s "usr/$l" "$r/$l"; done # merged-usr host
 
@@ -27,12 +27,13 @@ for a in poweroff reboot halt; do ln -s ../bin/busybox "$r/.nixvm/sbin/$a"; done
 rm "$r/.nixvm/bin/nc"
 cp "$ncScript" "$r/.nixvm/bin/nc"
 cp "$initScript" "$r/init"
+cp "$stopServicesScript" "$r/.nixvm/bin/nixvm-stop-services"
 cp "$fstabEarly" "$r/.nixvm/fstab.early"
 cp "$fstabShares" "$r/.nixvm/fstab.shares"
 cp "$bash" "$r/.nixvm/bin/bash"
 
 chmod -R u+w,go-w "$r"
-chmod 0755 "$r/init" "$r/.nixvm/bin/nc" "$r/.nixvm/bin/busybox" "$r/.nixvm/bin/bash"
+chmod 0755 "$r/init" "$r/.nixvm/bin/nixvm-stop-services" "$r/.nixvm/bin/nc" "$r/.nixvm/bin/busybox" "$r/.nixvm/bin/bash"
 chmod 1777 "$r/tmp"
 chmod 0700 "$r/root"
 . "$cpioFunctions"

@@ -90,28 +90,43 @@ export HOME=/root USER=root PATH=/.nixvm/sbin:/usr/local/bin:/usr/bin:/usr/sbin:
 # Programs built with --coverage (nix/coverage.nix) write their .gcda files below the exchange
 # directory, where the host collects them (also the backdoor shell's commands inherit this).
 export GCOV_PREFIX=/tmp/xchg/coverage-data
-# Service commands run in busybox sh, where applets beat $PATH: route nc to our wrapper with -z.
+# Ready checks run in busybox sh, where applets beat $PATH: route nc to our wrapper with -z.
 prelude='nc() { /.nixvm/bin/nc "$@"; }
 '
 uptime_cs() { # centiseconds since boot, without forking
   read -r up _ </proc/uptime
   echo $((${up%.*} * 100 + 1${up#*.} - 100))
 }
-nixvm_service() { # name command ready timeout
+# Each service runs in a session of its own (its process group is what nixvm-stop-services
+# signals), as its user (launcher: setpriv, and env to undo the SIGINT/SIGQUIT ignore that sh gives
+# every `&` command, or nothing), with stdout and stderr in
+# /tmp/xchg/services/<name>.log. /.nixvm/run/<name>.pid holds its process group; <name>.stopping
+# marks a stop on purpose, after which exiting is not a failure.
+nixvm_service() { # name launcher ready timeout
   (
-    cd / && /.nixvm/bin/sh -c "$prelude$2" </dev/null >"$C" 2>&1
+    # shellcheck disable=SC2086 # $2 is the launcher prefix: words, or nothing
+    setsid $2 /.nixvm/bin/sh "/.nixvm/services/$1.run" </dev/null >>"/tmp/xchg/services/$1.log" 2>&1 &
+    echo $! >"/.nixvm/run/$1.pid"
+    wait $!
     rc=$?
-    [ "$rc" -eq 0 ] || fatal "service '$1' exited with status $rc"
-  ) &
+    [ "$rc" -eq 0 ] || [ -e "/.nixvm/run/$1.stopping" ] || service_failed "$1" "exited with status $rc"
+  ) 2>/dev/null & # (no "Killed" notices from this shell on the console)
   [ -n "$3" ] || return 0
   deadline=$(($(uptime_cs) + $4 * 100))
   while :; do
     left=$(((deadline - $(uptime_cs) + 99) / 100))
-    [ "$left" -gt 0 ] || fatal "service '$1' not ready after $4 s"
+    [ "$left" -gt 0 ] || service_failed "$1" "not ready after $4 s"
     # timeout: a check that hangs (e.g. a port that accepts but never answers) must not stall boot
     timeout "$left" /.nixvm/bin/sh -c "$prelude$3" </dev/null >/dev/null 2>&1 && return 0
     sleep 0.1
   done
+}
+service_failed() { # name what: the end of its log on the console, every service's `logs` saved, then fail
+  log=/tmp/xchg/services/$1.log
+  printf '\nnixvm: service %s %s; the last lines of %s:\n' "$1" "$2" "$log"
+  tail -n 20 "$log"
+  /.nixvm/bin/nixvm-stop-services --logs-only >/dev/null 2>&1
+  fatal "service '$1' $2 (log: $log)"
 }
 step services
 nixvm_services

@@ -8,9 +8,10 @@ namespace NixVm.Driver.Xunit;
 /// Boots the project's virtual network once for the tests that share it and stops it afterwards.
 /// Use it as a class or assembly fixture: <c>[assembly: AssemblyFixture(typeof(NetworkFixture))]</c>.
 /// Every log line (serial consoles, commands, timings) goes to the running test's output and to
-/// the log directory the build chose. With NIXVM_COVERAGE=1 (the build's NixVmCoverage=true) it
-/// collects the machines' native coverage before stopping them, into NIXVM_COVERAGE_DIR, else
-/// <c>coverage/</c> beside the log directory (the build's results directory).
+/// the log directory the build chose. When disposed it stops the guests' services (their logs land
+/// in the log directory), then, with NIXVM_COVERAGE=1 (the build's NixVmCoverage=true), collects the
+/// machines' native coverage into NIXVM_COVERAGE_DIR, else <c>coverage/</c> beside the log directory
+/// (the build's results directory), then stops the machines.
 /// </summary>
 public class NetworkFixture : IAsyncLifetime
 {
@@ -54,6 +55,12 @@ public class NetworkFixture : IAsyncLifetime
         {
             try
             {
+                // Services stop first: a program writes its coverage data when it exits.
+                try { await network.StopServicesAsync(TestContext.Current.CancellationToken); }
+                catch (Exception e) when (e is MachineFailedException or CommandFailedException or CommandTimeoutException)
+                {
+                    network.Log.Driver($"could not stop the services: {e.Message}"); // collect what exists
+                }
                 if (coverageDirectory is not null)
                     Coverage = await CoverageCollector.CollectAsync(network, coverageDirectory, TestContext.Current.CancellationToken);
             }

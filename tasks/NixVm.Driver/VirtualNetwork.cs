@@ -95,16 +95,34 @@ public sealed class VirtualNetwork : IAsyncDisposable
         Log.Driver($"all {machines.Count} machine(s) ready in {clock.Elapsed.TotalSeconds:0.00} s (host load {HostLoad()})");
     }
 
+    /// <summary>
+    /// Stops every running machine's services (see <see cref="Machine.StopServicesAsync"/>; machines
+    /// in parallel, each in reverse start order) and copies their logs into the log directory.
+    /// </summary>
+    public Task StopServicesAsync(CancellationToken ct = default) =>
+        Task.WhenAll(machines.Values.Select(m => m.StopServicesAsync(ct)));
+
     /// <summary>The host's 1-minute load average, logged next to timings since boots are CPU-bound.</summary>
     public static string HostLoad() =>
         File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Split(' ')[0] : "?";
 
     public async ValueTask DisposeAsync()
     {
+        // Services stop gracefully (and leave their logs) before QEMU is killed.
+        await Task.WhenAll(machines.Values.Select(StopServicesQuietlyAsync));
         await Task.WhenAll(machines.Values.Select(m => m.DisposeAsync().AsTask()));
         foreach (var s in switches) await s.DisposeAsync();
         await state.DisposeAsync();
         Log.Driver("network stopped");
         Log.Dispose();
+    }
+
+    async Task StopServicesQuietlyAsync(Machine machine)
+    {
+        try { await machine.StopServicesAsync(); }
+        catch (Exception e) when (e is MachineFailedException or CommandFailedException or CommandTimeoutException)
+        {
+            Log.Machine(machine.Name, $"could not stop the services: {e.Message}");
+        }
     }
 }

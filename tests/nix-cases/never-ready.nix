@@ -4,7 +4,7 @@
   vms = nixvm.buildVms {
     name = "never-ready";
     machines.sleepy.services = [
-      { name = "sleepy"; command = "sleep 600"; ready = "false"; readyTimeout = 2; }
+      { name = "sleepy"; command = "echo waiting for a port nobody opens; exec sleep 600"; ready = { tcp = 9; }; readyTimeout = 2; }
     ];
   };
 }

@@ -159,7 +159,7 @@ public sealed partial class Machine : IAsyncDisposable
         while (!work.IsCompleted)
         {
             if (console!.FatalReason is { } fatal)
-                throw new MachineFailedException(Name, $"the guest failed: {fatal}");
+                throw new MachineFailedException(Name, GuestFailed(fatal));
             await Task.WhenAny(work, exited, console.Changed);
             if (exited.IsCompleted && !work.IsCompleted)
                 throw new MachineFailedException(Name, await FailureReasonAsync());
@@ -174,7 +174,7 @@ public sealed partial class Machine : IAsyncDisposable
         // Give QEMU and the console reader a moment to say their last words.
         try { await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(3)); } catch (TimeoutException) { }
         console?.WaitForEnd(TimeSpan.FromSeconds(1));
-        if (console?.FatalReason is { } fatal) return $"the guest failed: {fatal}";
+        if (console?.FatalReason is { } fatal) return GuestFailed(fatal);
         var errors = console?.QemuErrors is { Length: > 0 } e ? $": {e}" : "";
         return process.HasExited
             ? $"QEMU exited with status {process.ExitCode}{errors}"
@@ -208,11 +208,12 @@ public sealed partial class Machine : IAsyncDisposable
         {
             await process.DisposeAsync();
             console?.WaitForEnd(TimeSpan.FromSeconds(2));
+            CopyServiceLogs(); // also after a failure or crash: what the services wrote is in xchg
         }
         shell?.Dispose();
         monitor?.Dispose();
         qmp?.Dispose();
-        (process, shell, monitor, qmp, shellConnected) = (null, null, null, null, false);
+        (process, shell, monitor, qmp, shellConnected, servicesStopped) = (null, null, null, null, false, false);
         if (Directory.Exists(StateDirectory))
             File.Delete(Path.Combine(StateDirectory, "qmp"));
     }

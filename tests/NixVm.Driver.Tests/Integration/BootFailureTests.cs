@@ -16,6 +16,9 @@ public class BootFailureTests
         var e = await Assert.ThrowsAsync<MachineFailedException>(() => network.StartAllAsync(Ct));
         Assert.Equal("broken", e.Machine);
         Assert.Contains("service 'doomed' exited with status 3", e.Reason);
+        Assert.Contains("last lines of doomed.log:\nabout to fail", e.Reason); // the end of its log
+        Assert.Contains("nixvm: service doomed exited with status 3; the last lines of /tmp/xchg/services/doomed.log:\nabout to fail", network["broken"].ConsoleText);
+        Assert.Equal("about to fail\n", await File.ReadAllTextAsync(Path.Combine(network.Options.LogDirectory!, "broken.doomed.log"), Ct));
         // Fail fast means well before the boot timeout would have fired.
         Assert.True(clock.Elapsed < network.Options.BootTimeout / 2, $"took {clock.Elapsed}");
         Assert.False(network["broken"].IsRunning);
@@ -27,5 +30,6 @@ public class BootFailureTests
         await using var network = await TestNetwork.CreateAsync(TestNetwork.Case("never-ready"), "never-ready");
         var e = await Assert.ThrowsAsync<MachineFailedException>(() => network.StartAllAsync(Ct));
         Assert.Contains("service 'sleepy' not ready after 2 s", e.Reason);
+        Assert.Contains("last lines of sleepy.log:\nwaiting for a port nobody opens", e.Reason);
     }
 }

@@ -1,0 +1,43 @@
+namespace NixVm.Driver.Machines;
+
+public sealed partial class Machine
+{
+    const string StopServicesCommand = "[ ! -x /.nixvm/bin/nixvm-stop-services ] || /.nixvm/bin/nixvm-stop-services";
+    bool servicesStopped;
+
+    /// <summary>
+    /// Stops the guest's services in the reverse order of their start (each with its stop command
+    /// or signal, SIGKILL after its stop timeout) and copies their logs into the log directory:
+    /// <c>&lt;machine&gt;.&lt;service&gt;.log</c> (stdout and stderr) and <c>&lt;machine&gt;/&lt;path&gt;</c>
+    /// for each path a service lists in <c>logs</c>. The machine keeps running. A machine that is
+    /// not running only gets its service logs copied; a second call does nothing until the next boot.
+    /// </summary>
+    public async Task StopServicesAsync(CancellationToken ct = default)
+    {
+        if (IsReady && !servicesStopped)
+        {
+            servicesStopped = true;
+            // Guests without our init (nixos backend) have no such script; the script always ends on its own.
+            var said = await SucceedAsync(StopServicesCommand, ct: ct);
+            foreach (var line in said.Split('\n', StringSplitOptions.RemoveEmptyEntries))
+                context.Log.Machine(Name, "services: " + line);
+        }
+        CopyServiceLogs();
+    }
+
+    string ExchangeDirectory => Path.Combine(StateDirectory, "xchg");
+
+    /// <summary>Copies what the services logged so far (a no-op without a log directory); never throws.</summary>
+    void CopyServiceLogs()
+    {
+        if (context.Options.LogDirectory is not { } logs) return;
+        try { ServiceLogs.Copy(Name, ExchangeDirectory, logs); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            context.Log.Machine(Name, $"could not copy the service logs: {e.Message}");
+        }
+    }
+
+    /// <summary>A guest failure's reason, with the last lines of the service log it names.</summary>
+    string GuestFailed(string fatal) => $"the guest failed: {fatal}{ServiceLogs.TailFor(fatal, ExchangeDirectory)}";
+}
