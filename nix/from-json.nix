@@ -2,7 +2,7 @@
 # The JSON has the attribute names of a Nix declaration (see validate.nix). A machine may add
 # "nixFile": a Nix file (relative to the JSON file, or absolute) holding a machine declaration
 # (an attribute set, or a function called with { }). The JSON's own values win for scalars;
-# lists (services, forwards, modules, kernelParams) are the file's followed by the JSON's, and
+# lists (services, masks, forwards, modules, kernelParams) are the file's followed by the JSON's, and
 # files are merged with the JSON's entries winning.
 { declaration, kernelDir ? null }:
 let
@@ -21,7 +21,7 @@ let
         imported = if pathExists path then import (/. + path)
           else throw "nixvm: machine '${name}': attribute 'nixFile': ${path} does not exist [NIXVM012]";
         file = if isFunction imported then imported { inherit nixvm; } else imported;
-        lists = filter (a: file ? ${a} || own ? ${a}) [ "services" "forwards" "modules" "kernelParams" ];
+        lists = filter (a: file ? ${a} || own ? ${a}) [ "services" "masks" "forwards" "modules" "kernelParams" ];
       in file // own
         // listToAttrs (map (a: { name = a; value = (file.${a} or [ ]) ++ (own.${a} or [ ]); }) lists)
         // (if file ? files || own ? files then { files = (file.files or { }) // (own.files or { }); } else { });

@@ -29,4 +29,15 @@
   badMachineName = nixvm.buildVms {
     name = "errors"; machines.B = { };
   };
+  badStopSignal = nixvm.buildVms {
+    name = "errors";
+    machines.a.services = [ {
+      name = "web"; command = "true";
+      stop.signal = "TEM";
+    } ];
+  };
+  badMask = nixvm.buildVms {
+    name = "errors";
+    machines.a.masks = [ "/srv/x" ];
+  };
 }

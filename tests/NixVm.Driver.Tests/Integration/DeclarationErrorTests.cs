@@ -21,6 +21,38 @@ public class DeclarationErrorTests
     [InlineData("machines.a.files.\"/tmp/xchg/x\" = \"y\";", "machine 'a': attribute 'files': path '/tmp/xchg/x' is under /tmp/xchg, which is mounted at boot", "019")]
     [InlineData("machines.a.modules = [ \"no_such_module\" ];", "machine 'a': attribute 'modules': kernel", "024")]
     [InlineData("machines = {};", "network 't': no machines declared", "016")]
+    [InlineData("machines.a.services = [ { name = \"s\"; command = \"x\"; user = \"Bad User\"; } ];",
+        "machine 'a': attribute 'services': service 's': user 'Bad User' is not a valid account name", "018")]
+    [InlineData("machines.a.services = [ { name = \"s\"; command = \"x\"; ready.tcp = 0; } ];",
+        "machine 'a': attribute 'services': service 's': ready.tcp port 0 is out of range (1..65535)", "018")]
+    [InlineData("machines.a.services = [ { name = \"s\"; command = \"x\"; ready.udp = 53; } ];",
+        "machine 'a': attribute 'services': service 's': ready must be \"command\" | { command = \"…\"; } | { tcp = port; } | { http = \"http://…\"; }, got { udp }", "018")]
+    [InlineData("machines.a.services = [ { name = \"s\"; command = \"x\"; ready.http = \"https://x/\"; } ];",
+        "machine 'a': attribute 'services': service 's': ready.http must be an http:// URL", "018")]
+    [InlineData("machines.a.services = [ { name = \"s\"; command = \"x\"; stop.signal = \"STOP\"; } ];",
+        "machine 'a': attribute 'services': service 's': stop.signal 'STOP' is not one of TERM, INT, HUP, QUIT, KILL, USR1, USR2", "018")]
+    [InlineData("machines.a.services = [ { name = \"s\"; command = \"x\"; stop.timeout = 0; } ];",
+        "machine 'a': attribute 'services': service 's': stop.timeout must be a positive integer (seconds), got 0", "018")]
+    [InlineData("machines.a.services = [ { name = \"s\"; command = \"x\"; directories = [ { path = \"/srv\"; owner = \"ghost\"; } ]; } ];",
+        "machine 'a': attribute 'services': service 's': directory '/srv': owner 'ghost' is not a user of the guest (root, daemon, www-data, nobody)", "018")]
+    [InlineData("machines.a.services = [ { name = \"s\"; command = \"x\"; directories = [ \"/tmp/xchg/d\" ]; } ];",
+        "machine 'a': attribute 'services': service 's': directory '/tmp/xchg/d' is under /tmp/xchg, which is mounted at boot", "018")]
+    [InlineData("machines.a.services = [ { name = \"s\"; command = \"x\"; environment.\"1A\" = \"x\"; } ];",
+        "machine 'a': attribute 'services': service 's': environment variable name '1A' is not valid", "018")]
+    [InlineData("machines.a.services = [ { name = \"s\"; command = \"x\"; environment.A = 1; } ];",
+        "machine 'a': attribute 'services': service 's': environment variable A must be a string, got an integer", "018")]
+    [InlineData("machines.a.services = [ { name = \"s\"; command = \"x\"; workingDirectory = \"srv\"; } ];",
+        "machine 'a': attribute 'services': service 's': workingDirectory 'srv' is not absolute", "018")]
+    [InlineData("machines.a.services = [ { name = \"s\"; command = \"x\"; logs = [ \"/var/log/\" ]; } ];",
+        "machine 'a': attribute 'services': service 's': log path '/var/log/' is not normalised", "018")]
+    [InlineData("machines.a.services = [ { name = \"s\"; dotnet = { publishDir = \"/nonexistent\"; assembly = \"Api.dll\"; }; } ];",
+        "machine 'a': attribute 'services': service 's': dotnet.publishDir /nonexistent does not exist", "018")]
+    [InlineData("machines.a.services = [ { name = \"s\"; command = \"x\"; dotnet = { publishDir = /tmp; assembly = \"Api.dll\"; }; } ];",
+        "machine 'a': attribute 'services': service 's': give 'command' or 'dotnet', not both", "018")]
+    [InlineData("machines.a.masks = [ \"/var/x\" ];", "machine 'a': attribute 'masks': mask '/var/x' is not under /etc or /usr", "019")]
+    [InlineData("machines.a.masks = [ \"/etc/hostname\" ]; machines.a.files.\"/etc/hostname\" = \"x\";",
+        "machine 'a': attribute 'masks': mask '/etc/hostname' would hide the declared file '/etc/hostname'", "019")]
+    [InlineData("machines.a.masks = [ \"/etc/no-such-file\" ];", "machine 'a': attribute 'masks': mask '/etc/no-such-file': the host has no such file or directory", "019")]
     public async Task Bad_declarations_name_the_machine_and_attribute(string declaration, string expected, string code)
     {
         using var dir = new TempDirectory();
@@ -40,6 +72,8 @@ public class DeclarationErrorTests
     [InlineData("unnamedService", "machine 'b': attribute 'services': service 1 has no 'name'", "018", 20)]
     [InlineData("badFileMode", "machine 'a': attribute 'files': file '/srv/x': mode '999' is not an octal mode", "019", 26)]
     [InlineData("badMachineName", "machine 'B': the name is not a valid host name", "004", 30)]
+    [InlineData("badStopSignal", "machine 'a': attribute 'services': service 'web': stop.signal 'TEM' is not one of", "018", 36)]
+    [InlineData("badMask", "machine 'a': attribute 'masks': mask '/srv/x' is not under /etc or /usr", "019", 41)]
     public async Task An_error_names_the_file_and_line_of_the_offending_attribute(string attribute, string expected, string code, int line)
     {
         var file = TestNetwork.Case("declaration-errors");
