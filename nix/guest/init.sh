@@ -98,14 +98,14 @@ uptime_cs() { # centiseconds since boot, without forking
   echo $((${up%.*} * 100 + 1${up#*.} - 100))
 }
 # Each service runs in a session of its own (its process group is what nixvm-stop-services
-# signals), as its user (launcher: setpriv, and env to undo the SIGINT/SIGQUIT ignore that sh gives
-# every `&` command, or nothing), with stdout and stderr in
-# /tmp/xchg/services/<name>.log. /.nixvm/run/<name>.pid holds its process group; <name>.stopping
-# marks a stop on purpose, after which exiting is not a failure.
+# signals), as its user (the launcher: the words that run its script as that user, see
+# nix/services.nix), with stdout and stderr in /tmp/xchg/services/<name>.log.
+# /.nixvm/run/<name>.pid holds its process group; <name>.stopping marks a stop on purpose, after
+# which exiting is not a failure.
 nixvm_service() { # name launcher ready timeout
   (
-    # shellcheck disable=SC2086 # $2 is the launcher prefix: words, or nothing
-    setsid $2 /.nixvm/bin/sh "/.nixvm/services/$1.run" </dev/null >>"/tmp/xchg/services/$1.log" 2>&1 &
+    # shellcheck disable=SC2086 # $2 is the launcher: words
+    setsid $2 "/.nixvm/services/$1.run" </dev/null >>"/tmp/xchg/services/$1.log" 2>&1 &
     echo $! >"/.nixvm/run/$1.pid"
     wait $!
     rc=$?

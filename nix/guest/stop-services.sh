@@ -32,8 +32,8 @@ stop_service() { # name signal timeout-seconds launcher
   if ! alive "$group"; then echo "$1: had exited"; return; fi
   deadline=$(($(uptime_cs) + $3 * 100))
   if [ -e "/.nixvm/services/$1.stop" ]; then
-    # shellcheck disable=SC2086 # $4 is the launcher prefix: words, or nothing
-    timeout "$3" $4 /.nixvm/bin/sh "/.nixvm/services/$1.stop" </dev/null >>"/tmp/xchg/services/$1.log" 2>&1 ||
+    # shellcheck disable=SC2086 # $4 is the launcher: words
+    timeout "$3" $4 "/.nixvm/services/$1.stop" </dev/null >>"/tmp/xchg/services/$1.log" 2>&1 ||
       echo "$1: stop command failed (status $?)"
   else
     kill -s "$2" "-$group"

@@ -17,7 +17,7 @@
           environment = { GREETING = "hello 'world'"; };
           workingDirectory = "/var/lib/owned";
           command = ''
-            : >>/tmp/stop-order # created by svc, so that every service can append to it
+            : >>/tmp/stop-order && chmod 666 /tmp/stop-order # every service appends to it
             trap 'echo owned >>/tmp/stop-order; exit 0' TERM
             echo started >/var/log/owned/owned.log
             sleep 1
@@ -29,6 +29,8 @@
         }
         {
           name = "tcp";
+          user = "www-data";
+          group = "svc"; # not www-data's own group: started through setpriv
           command = ''
             test -e /var/lib/owned/facts && echo command-was-ready >>/tmp/readiness
             echo $$ >/tmp/tcp.pid

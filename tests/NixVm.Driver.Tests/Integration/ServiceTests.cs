@@ -14,7 +14,9 @@ public class ServiceTests(ServicesNetworkFixture fixture) : IClassFixture<Servic
     {
         // facts: user, group, working directory, $GREETING, $HOME as the service saw them
         Assert.Equal("svc\nsvc\n/var/lib/owned\nhello 'world'\n/home/svc\n", await Alpha.SucceedAsync("cat /var/lib/owned/facts", ct: Ct));
-        Assert.Equal("svc\n", await Alpha.SucceedAsync("ps -eo user=,args= | grep '[o]wned.run' | cut -d' ' -f1 | sort -u", ct: Ct));
+        Assert.Equal("svc svc\n", await Alpha.SucceedAsync("ps -eo user=,group=,args= | grep '[o]wned.run' | awk '{ print $1, $2 }' | sort -u", ct: Ct));
+        // a group that is not the user's own
+        Assert.Equal("www-data svc\n", await Alpha.SucceedAsync("ps -eo user=,group=,args= | grep '[h]ttpd -f -p 8080' | awk '{ print $1, $2 }'", ct: Ct));
         Assert.Contains("svc:x:1000:1000:", await Alpha.SucceedAsync("grep ^svc: /etc/passwd", ct: Ct));
         Assert.Equal("svc:x:1000:\n", await Alpha.SucceedAsync("grep ^svc: /etc/group", ct: Ct));
     }
