@@ -26,6 +26,14 @@ static class Commands
         Assert.True(r.ExitCode == 0, $"dotnet build {project} failed:\n{r.Stdout}\n{r.Stderr}");
     }
 
+    /// <summary>dotnet publish of a project made outside the repository (framework-dependent, Release).</summary>
+    public static async Task DotnetPublishAsync(string project, string output)
+    {
+        var r = await RunAsync("dotnet", ["publish", project, "-nologo", "-v", "quiet", "-nodeReuse:false", "-c", "Release", "-o", output],
+            null, TimeSpan.FromMinutes(5));
+        Assert.True(r.ExitCode == 0, $"dotnet publish {project} failed:\n{r.Stdout}\n{r.Stderr}");
+    }
+
     static async Task<Run> RunAsync(string tool, IEnumerable<string> args, IDictionary<string, string>? environment, TimeSpan timeout)
     {
         var psi = new ProcessStartInfo(tool) { RedirectStandardOutput = true, RedirectStandardError = true };
