@@ -1,10 +1,11 @@
-# A guest whose service exits non-zero: the init must print the reason and power off at once.
+# A guest whose service exits non-zero: the init must print the reason and power off at once
+# (after saving the service's log paths).
 { nixvm ? import ../../nix { } }:
 {
   vms = nixvm.buildVms {
     name = "failing-service";
     machines.broken.services = [
-      { name = "doomed"; command = "echo about to fail; exit 3"; }
+      { name = "doomed"; command = "echo about to fail; echo why >/tmp/doomed-notes; exit 3"; logs = [ "/tmp/doomed-notes" ]; }
     ];
   };
 }

@@ -19,6 +19,7 @@ public class BootFailureTests
         Assert.Contains("last lines of doomed.log:\nabout to fail", e.Reason); // the end of its log
         Assert.Contains("nixvm: service doomed exited with status 3; the last lines of /tmp/xchg/services/doomed.log:\nabout to fail", network["broken"].ConsoleText);
         Assert.Equal("about to fail\n", await File.ReadAllTextAsync(Path.Combine(network.Options.LogDirectory!, "broken.doomed.log"), Ct));
+        Assert.Equal("why\n", await File.ReadAllTextAsync(Path.Combine(network.Options.LogDirectory!, "broken", "tmp", "doomed-notes"), Ct));
         // Fail fast means well before the boot timeout would have fired.
         Assert.True(clock.Elapsed < network.Options.BootTimeout / 2, $"took {clock.Elapsed}");
         Assert.False(network["broken"].IsRunning);
