@@ -10,7 +10,7 @@ namespace NixVm.Driver.Tests.Integration;
 /// <summary>
 /// The 2009 seed's showcase, samples/subversion: Debian's Apache with mod_dav_svn on `webserver`,
 /// svn on `client`, both running the instrumented svnwatch. The tests share one network and run in
-/// the order written, the coverage test last: collecting coverage stops svnwatch.
+/// the order written, the last one stops the services and collects coverage.
 /// </summary>
 [TestMethodOrderer(typeof(DeclarationOrder))]
 public partial class SubversionSampleTests(SubversionNetworkFixture fixture) : IClassFixture<SubversionNetworkFixture>
@@ -70,7 +70,7 @@ public partial class SubversionSampleTests(SubversionNetworkFixture fixture) : I
     }
 
     [Fact(Timeout = 300_000)]
-    public async Task Coverage_shows_svnwatch_recording_on_the_webserver_and_waiting_on_the_client()
+    public async Task Stopping_leaves_apaches_logs_and_coverage_of_svnwatch_on_both_machines()
     {
         var rev = Revision(await Client.SucceedAsync($"""
             rm -rf /tmp/wc3 && {Svn} checkout -q http://webserver/repos/ /tmp/wc3 && cd /tmp/wc3 &&
@@ -80,6 +80,13 @@ public partial class SubversionSampleTests(SubversionNetworkFixture fixture) : I
         // published it; svnwatch on the client found it in the feed.
         Assert.Equal($"r{rev} alice: Watch this\n", await Client.SucceedAsync($"svnwatch wait webserver /feed {rev}", ct: Ct));
 
+        // Services stop before coverage is collected (svnwatch writes its counters when it exits);
+        // Apache's own logs and each service's output land in the log directory.
+        await fixture.Network.StopServicesAsync(Ct);
+        var logs = fixture.Network.Options.LogDirectory!;
+        Assert.Contains("\"MERGE /repos HTTP/1.1\" 200", File.ReadAllText(Path.Combine(logs, "webserver", "var", "log", "apache2", "access.log")));
+        Assert.Contains($"svnwatch: recorded r{rev} of /var/lib/svn/repos", File.ReadAllText(Path.Combine(logs, "webserver.svnwatch.log")));
+
         using var results = new TempDirectory();
         var report = await CoverageCollector.CollectAsync(fixture.Network, results.File("coverage"), Ct);
 
@@ -88,7 +95,8 @@ public partial class SubversionSampleTests(SubversionNetworkFixture fixture) : I
         var server = report["webserver"].Load().File("/svnwatch.c").HitLines.ToHashSet();
         var client = report["client"].Load().File("/svnwatch.c").HitLines.ToHashSet();
         Assert.Contains(LineOf("fprintf(f, \"r%s %s: %s\\n\""), server);   // record(): the feed line
-        Assert.Contains(LineOf("puts(line);"), client);                     // wait_for(): the line found
+        Assert.Contains(LineOf("stopping on SIGTERM"), server);               // serve(): stopped, not killed
+        Assert.Contains(LineOf("puts(line);"), client);                       // wait_for(): the line found
         Assert.NotEmpty(server.Except(client));
         Assert.NotEmpty(client.Except(server));
         var merged = LcovTracefile.Load(report.MergedTracefile).File("/svnwatch.c").HitLines;
