@@ -3,7 +3,7 @@
 # each commit that the repository's post-commit hook hands it.
 { nixvm, ... }:
 let svnwatch = import ../svnwatch.nix { inherit nixvm; }; in
-{
+import ../host-programs.nix "webserver" [ "/usr/sbin/apache2" "/usr/lib/apache2/modules/mod_dav_svn.so" "/usr/bin/svnadmin" "/usr/bin/svnlook" ] {
   vlans = [ 1 ];
   # Apache runs as www-data from the start (no root parent to drop privileges): let it bind port 80.
   kernelParams = [ "sysctl.net.ipv4.ip_unprivileged_port_start=80" ];
