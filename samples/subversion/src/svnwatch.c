@@ -84,7 +84,12 @@ static int serve(const char *fifo, const char *feed, const char *group) {
     fprintf(stderr, "svnwatch: fifo %s: %s\n", fifo, strerror(errno));
     return 1;
   }
-  close(open(feed, O_WRONLY | O_CREAT | O_APPEND, 0644)); /* an empty feed until the first commit */
+  int created = open(feed, O_WRONLY | O_CREAT | O_APPEND, 0644); /* an empty feed until the first commit */
+  if (created < 0) {
+    fprintf(stderr, "svnwatch: %s: %s\n", feed, strerror(errno));
+    return 1;
+  }
+  close(created);
   struct sigaction sa = {0};
   sa.sa_handler = on_term; /* no SA_RESTART: the blocked read returns EINTR */
   sigaction(SIGTERM, &sa, NULL);
