@@ -47,7 +47,7 @@ static class EvaluationInputs
     {
         string text;
         try { text = File.ReadAllText(nixFile); }
-        catch (IOException) { yield break; }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { yield break; }
         var dir = Path.GetDirectoryName(nixFile)!;
         foreach (Match m in PathLiteral.Matches(text)) yield return Path.GetFullPath(Path.Combine(dir, m.Value));
     }
