@@ -47,6 +47,19 @@ public sealed class BuildErrorTests(LocalFeed feed)
         Assert.Matches(@"machines/webserver\.nix\(3(,\d+)?\): error NIXVM007: nixvm: machine 'webserver': attribute 'vlans': VLAN 1 is listed twice", rule.Output);
     }
 
+    [Theory(Timeout = 900_000)]
+    [InlineData("-p:NixVmBackend=docker", "NIXVM013: NixVmBackend 'docker' is not known")]
+    [InlineData("-p:NixVmCoverage=yes", "NIXVM026: NixVmCoverage 'yes' is not 'true' or 'false'")]
+    [InlineData("-p:NixVmTimeoutSeconds=soon", "NIXVM026: NixVmTimeoutSeconds 'soon' is not a whole number of seconds")]
+    public async Task Properties_are_checked_before_anything_is_compiled(string property, string error)
+    {
+        using var project = new TestProject(feed);
+        var build = await project.BuildAsync(property);
+        Assert.NotEqual(0, build.ExitCode);
+        Assert.Contains($"Web.VmTests.csproj : error {error}", build.Output);
+        Assert.DoesNotContain($"{TestProject.Name} -> ", build.Output);
+    }
+
     [Fact(Timeout = 900_000)]
     public async Task Services_or_forwards_without_any_machine_are_NIXVM016()
     {
