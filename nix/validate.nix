@@ -182,6 +182,7 @@ let
               groupAccount = accounts.lookupGroup dgroup;
             in
             if whyBad != null then badDir "path" "${svc}: directory ${whyBad}"
+            else if path == "/" then badDir "path" "${svc}: directory '/' is the root directory"
             else if whyHidden != [ ] then badDir "path" "${svc}: directory '${path}' ${head whyHidden}"
             else if !(isString owner) || ownerAccount == null
             then badDir "owner" "${svc}: directory '${path}': owner ${show owner} is not a user of the guest (${concatStringsSep ", " accounts.userNames})"
