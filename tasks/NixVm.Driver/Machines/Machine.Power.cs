@@ -4,11 +4,12 @@ public sealed partial class Machine
 {
     static readonly TimeSpan PowerOffGrace = TimeSpan.FromSeconds(60);
 
-    /// <summary>Powers the guest off cleanly (<c>poweroff</c> in its shell) and waits for QEMU to exit.</summary>
+    /// <summary>Powers the guest off cleanly (its services stopped as by <see cref="StopServicesAsync"/>, then <c>poweroff</c> in its shell) and waits for QEMU to exit.</summary>
     public async Task ShutdownAsync(CancellationToken ct = default)
     {
         if (!IsRunning) return;
         await WaitForReadyAsync(ct);
+        await StopServicesAsync(ct);
         await shell!.SendRawAsync("poweroff\n", ct);
         await WaitForExitOrKillAsync(ct);
     }
@@ -23,10 +24,11 @@ public sealed partial class Machine
         await WaitForExitOrKillAsync(ct);
     }
 
-    /// <summary>Reboots the guest: it powers off (QEMU runs with -no-reboot), then the machine starts again and is waited for.</summary>
+    /// <summary>Reboots the guest: its services stop, it powers off (QEMU runs with -no-reboot), then the machine starts again and is waited for.</summary>
     public async Task RebootAsync(CancellationToken ct = default)
     {
         await WaitForReadyAsync(ct);
+        await StopServicesAsync(ct);
         await shell!.SendRawAsync("reboot\n", ct);
         await WaitForExitOrKillAsync(ct);
         await StartAsync(ct);

@@ -32,6 +32,16 @@ public class ServiceStopTests
     }
 
     [Fact(Timeout = 600_000)]
+    public async Task Shutting_a_machine_down_stops_its_services_first()
+    {
+        await using var network = await TestNetwork.StartAsync(TestNetwork.Case("services"), "services-shutdown");
+        await network["alpha"].ShutdownAsync(Ct);
+        var logs = network.Options.LogDirectory!;
+        Assert.Equal("started\n", await File.ReadAllTextAsync(Path.Combine(logs, "alpha", "var", "log", "owned", "owned.log"), Ct));
+        Assert.Contains("alpha: services: owned: stopped", await File.ReadAllTextAsync(Path.Combine(logs, "driver.log"), Ct));
+    }
+
+    [Fact(Timeout = 600_000)]
     public async Task Disposing_the_network_stops_the_services_and_copies_their_logs()
     {
         string logs;
