@@ -10,11 +10,12 @@ public sealed partial class Machine
     /// or signal, SIGKILL after its stop timeout) and copies their logs into the log directory:
     /// <c>&lt;machine&gt;.&lt;service&gt;.log</c> (stdout and stderr) and <c>&lt;machine&gt;/&lt;path&gt;</c>
     /// for each path a service lists in <c>logs</c>. The machine keeps running. A machine that is
-    /// not running only gets its service logs copied; a second call does nothing until the next boot.
+    /// not running, or still booting, only gets its service logs copied (this never waits for a
+    /// boot); a second call does nothing until the next boot.
     /// </summary>
     public async Task StopServicesAsync(CancellationToken ct = default)
     {
-        if (IsReady && !servicesStopped)
+        if (IsRunning && shellConnected && !servicesStopped)
         {
             servicesStopped = true;
             // Guests without our init (nixos backend) have no such script; the script always ends on its own.
