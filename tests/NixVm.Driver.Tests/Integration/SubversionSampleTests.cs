@@ -1,6 +1,7 @@
 using System.Text.RegularExpressions;
 using NixVm.Driver.Coverage;
 using NixVm.Driver.Machines;
+using NixVm.Driver.Manifest;
 using NixVm.Driver.Tests.Support;
 using Xunit.Sdk;
 using Xunit.v3;
@@ -51,6 +52,8 @@ public partial class SubversionSampleTests(SubversionNetworkFixture fixture) : I
     [Fact(Timeout = 300_000)]
     public async Task The_host_reads_the_listing_through_the_forwarded_port()
     {
+        // Declared as the seed's run-vms had it (127.0.0.1:8081), remapped to a free port here.
+        Assert.Equal(new ForwardManifest("tcp", 8081, 80), Assert.Single(Server.Manifest.Forwards));
         var youngest = (await Server.SucceedAsync($"svnlook youngest {Repos}", ct: Ct)).Trim();
         using var http = new HttpClient();
         var listing = await http.GetStringAsync($"http://127.0.0.1:{Server.ForwardedPorts[80]}/repos/", Ct);
