@@ -54,6 +54,10 @@ public class DerivationTests(DerivationTests.SampleTestsBuild sample) : IClassFi
         foreach (var log in new[] { "client.log", "webserver.log", "driver.log" })
             Assert.True(new FileInfo(Path.Combine(r.Stdout, "logs", log)).Length > 0, log);
         Assert.Contains("client # nixvm: ready", await File.ReadAllTextAsync(Path.Combine(r.Stdout, "logs", "client.log"), Ct));
+        // The service's own output, stopped gracefully by the fixture before coverage was collected.
+        var httpd = await File.ReadAllTextAsync(Path.Combine(r.Stdout, "logs", "webserver.httpd.log"), Ct);
+        Assert.Contains("nixvm-web: GET / 200", httpd);
+        Assert.EndsWith("nixvm-web: stopping on SIGTERM\n", httpd);
         Assert.True(File.Exists(Path.Combine(r.Stdout, "coverage", "html", "index.html")));
         Assert.Equal(
             [$"report junit {r.Stdout}/Web.Tests.junit.xml", $"report testlog {r.Stdout}/logs driver.log", $"report coverage {r.Stdout}/coverage/html index.html"],
