@@ -4,8 +4,10 @@ using NixVm.Driver;
 namespace NixVm.Bench;
 
 /// <summary>
-/// A no-op `dotnet build` of a VM test project (package referenced, tests on build) against the
-/// same project without the package: what NixVmTasks costs a developer on every rebuild.
+/// A no-op `dotnet build` of a VM test project (package referenced, tests on build, a machine file
+/// that imports a Nix file that reads a file, a referenced project) against the same project
+/// without the package: what NixVmTasks costs a developer on every rebuild, including the checks
+/// of everything that would rerun it (README: "What reruns a build").
 /// </summary>
 sealed class NoOpBuildBenchmark(TextWriter output)
 {
@@ -19,10 +21,14 @@ sealed class NoOpBuildBenchmark(TextWriter output)
             var version = Path.GetFileNameWithoutExtension(Directory.GetFiles(feed, "*.nupkg").Single())["NixVmTasks.".Length..];
             File.WriteAllText(Path.Combine(root, "nuget.config"),
                 $"<configuration><packageSources><add key=\"local\" value=\"{feed}\" /></packageSources></configuration>");
+            Library(root);
             var withVms = Project(root, "WithVms", $"""
                 <PackageReference Include="NixVmTasks" Version="{version}" />
-                <VirtualMachine Include="server" />
+                <VirtualMachine Include="server" NixFile="server.nix" />
                 """, "true");
+            File.WriteAllText(Path.Combine(withVms, "server.nix"), "import ./common.nix // { memoryMB = 192; }\n");
+            File.WriteAllText(Path.Combine(withVms, "common.nix"), "{ files.\"/etc/motd\" = builtins.readFile ./motd; }\n");
+            File.WriteAllText(Path.Combine(withVms, "motd"), "hello\n");
             var plain = Project(root, "Plain", "", "false");
             foreach (var p in new[] { withVms, plain }) await DotnetAsync(p, ct, "build");   // first build: restore, images, tests
 
@@ -57,12 +63,22 @@ sealed class NoOpBuildBenchmark(TextWriter output)
               </PropertyGroup>
               <ItemGroup>
                 <PackageReference Include="xunit.v3" Version="4.0.2" />
+                <ProjectReference Include="../Lib/Lib.csproj" />
                 {items}
               </ItemGroup>
             </Project>
             """);
         File.WriteAllText(Path.Combine(dir, "Tests.cs"), "public class Tests { [Xunit.Fact] public void Passes() { } }");
         return dir;
+    }
+
+    /// <summary>A project both test projects reference (its assembly is an input of the VM test run).</summary>
+    static void Library(string root)
+    {
+        var dir = Path.Combine(root, "Lib");
+        Directory.CreateDirectory(dir);
+        File.WriteAllText(Path.Combine(dir, "Lib.csproj"), """<Project Sdk="Microsoft.NET.Sdk"><PropertyGroup><TargetFramework>net10.0</TargetFramework></PropertyGroup></Project>""");
+        File.WriteAllText(Path.Combine(dir, "Greeter.cs"), "public static class Greeter { public static string Greet() => \"hello\"; }");
     }
 
     static async Task<double> TimeAsync(string project, CancellationToken ct)
