@@ -34,16 +34,19 @@ sealed class NixErrorItems(ITaskItem[] machines, ITaskItem[] services, ITaskItem
         return vm >= 0 ? locator.Locate(machines, vm, "VirtualMachine") : null;
     }
 
-    /// <summary>The machine's forward whose port the message names, else the n-th of "forward n".</summary>
+    /// <summary>The machine's last forward with the port the message names, else the n-th of "forward n".</summary>
     int? Forward(string message, string machine)
     {
         var mine = Enumerable.Range(0, forwards.Length).Where(i => forwards[i].ItemSpec.Trim() == machine).ToList();
         if (mine.Count == 0) return null;
         foreach (var (pattern, metadata) in new[] { (HostPort, "Host"), (GuestPort, "Guest") })
-            if (pattern.Match(message) is { Success: true } port && mine.LastOrDefault(i => forwards[i].GetMetadata(metadata).Trim() == port.Groups[1].Value, -1) is >= 0 and var byPort)
-                return byPort;
-        return ForwardIndex.Match(message) is { Success: true } n && int.Parse(n.Groups[1].Value) < mine.Count
-            ? mine[int.Parse(n.Groups[1].Value)] : mine[0];
+        {
+            var port = pattern.Match(message);
+            var withPort = port.Success ? mine.Where(i => forwards[i].GetMetadata(metadata).Trim() == port.Groups[1].Value).ToList() : [];
+            if (withPort.Count > 0) return withPort[^1];
+        }
+        var n = ForwardIndex.Match(message);
+        return n.Success && int.Parse(n.Groups[1].Value) < mine.Count ? mine[int.Parse(n.Groups[1].Value)] : mine[0];
     }
 
     static int LastIndex(ITaskItem[] items, Func<ITaskItem, bool> match)

@@ -13,9 +13,9 @@ namespace NixVmTasks;
 /// </summary>
 public sealed class WriteNetworkDeclaration : Microsoft.Build.Utilities.Task
 {
-    internal static readonly string[] MachineMetadata = ["NixFile", "MemoryMB", "Cores", "Vlans", "Masks", "Service", "Ready"];
-    internal static readonly string[] ForwardMetadata = ["Host", "Guest"];
-    internal static readonly string[] ServiceMetadata =
+    static readonly string[] MachineMetadata = ["NixFile", "MemoryMB", "Cores", "Vlans", "Masks", "Service", "Ready"];
+    static readonly string[] ForwardMetadata = ["Host", "Guest"];
+    static readonly string[] ServiceMetadata =
     [
         "Machine", "Command", "Project", "Arguments", "User", "Group", "Environment", "Directories", "WorkingDirectory",
         "Ready", "ReadyTimeout", "StopSignal", "StopCommand", "StopTimeout", "Logs",
