@@ -21,5 +21,8 @@ static class ErrorCodes
     public const string TestRunFailed = "NIXVM041";
     public const string NetworkAlreadyUp = "NIXVM050";
     public const string NetworkUpFailed = "NIXVM051";
+    public const string ServiceProjectNotFound = "NIXVM070";
+    public const string ServiceFrameworkNotRunnable = "NIXVM071";
+    public const string ServicePublishFailed = "NIXVM072";
     public const string ServiceOnUnknownMachine = "NIXVM073";
 }

@@ -1,0 +1,161 @@
+using System.Security.Cryptography;
+using System.Text.Json;
+using Microsoft.Build.Framework;
+using Microsoft.Build.Utilities;
+
+namespace NixVmTasks;
+
+/// <summary>
+/// Publishes the projects that <c>&lt;VirtualMachineService Project="…"/&gt;</c> items run in a guest:
+/// framework-dependent (the guest runs the host's <c>dotnet</c> from the shared <c>/usr</c>), one
+/// directory per service under <see cref="ServicesDirectory"/>: <c>&lt;name&gt;/publish/</c> (what the
+/// guest runs), <c>&lt;name&gt;/artifacts/</c> (the publish's own obj/ and bin/, apart from the
+/// user's builds), <c>&lt;name&gt;/assembly</c> (the entry assembly's file name), and
+/// <c>inputs.dirs</c>/<c>inputs.files</c> (what the next build's up-to-date check globs).
+/// Errors, each at the item's file and line: NIXVM070 project not found, NIXVM071 no guest runtime
+/// can run it, NIXVM072 publish failed, NIXVM073 unknown machine.
+/// </summary>
+public sealed class PublishServiceProjects : Microsoft.Build.Utilities.Task, ICancelableTask
+{
+    /// <summary>VirtualMachineService items that have <c>Project</c> metadata.</summary>
+    public ITaskItem[] Services { get; set; } = [];
+    public ITaskItem[] VirtualMachines { get; set; } = [];
+    [Required] public string ServicesDirectory { get; set; } = "";
+    public string Configuration { get; set; } = "Release";
+    /// <summary><c>Name=Value</c> pairs for every publish (the package's start-up defaults, then the project's).</summary>
+    public string[] PublishProperties { get; set; } = [];
+
+    /// <summary>Whether any published file differs from the previous publish (the images must be rebuilt).</summary>
+    [Output] public bool Changed { get; private set; }
+
+    readonly ItemLocator locator = new();
+    readonly PublishProcess dotnet = new();
+
+    public void Cancel() => dotnet.Cancel();
+
+    public override bool Execute()
+    {
+        var (dotnetRoot, runtimes) = ServiceFramework.GuestRuntimes();
+        var dirs = new SortedSet<string>(StringComparer.Ordinal);
+        var files = new SortedSet<string>(StringComparer.Ordinal);
+        foreach (var item in Services)
+        {
+            var (file, line) = locator.Locate(item, "VirtualMachineService");
+            var published = Publish(item, runtimes, dotnetRoot, (code, message) => Log.LogError(null, code, null, file, line, 0, 0, 0, message));
+            if (published is null) continue;
+            dirs.UnionWith(published.Value.Dirs);
+            files.UnionWith(published.Value.Files);
+        }
+        if (Log.HasLoggedErrors) return false;
+        File.WriteAllLines(Path.Combine(ServicesDirectory, "inputs.dirs"), dirs.Select(d => d.TrimEnd('/') + "/"));
+        File.WriteAllLines(Path.Combine(ServicesDirectory, "inputs.files"), files);
+        return true;
+    }
+
+    (IReadOnlyList<string> Dirs, IReadOnlyList<string> Files)? Publish(ITaskItem item, IReadOnlyList<ServiceFramework.Runtime> runtimes, string? dotnetRoot, Action<string, string> fail)
+    {
+        var name = item.ItemSpec;
+        var machine = item.GetMetadata("Machine");
+        if (!VirtualMachines.Any(m => m.ItemSpec == machine))
+        {
+            fail(ErrorCodes.ServiceOnUnknownMachine, $"VirtualMachineService '{name}': Machine '{machine}' is not a VirtualMachine; declare <VirtualMachine Include=\"{machine}\" /> or name a declared machine");
+            return null;
+        }
+        var baseDir = item.GetMetadata("DefiningProjectDirectory") is { Length: > 0 } d ? d : Directory.GetCurrentDirectory();
+        var project = Path.GetFullPath(Path.Combine(baseDir, item.GetMetadata("Project")));
+        if (!File.Exists(project))
+        {
+            fail(ErrorCodes.ServiceProjectNotFound, $"VirtualMachineService '{name}': Project '{item.GetMetadata("Project")}' does not exist ({project}); give the path of a .csproj relative to this project");
+            return null;
+        }
+        var runtimeList = runtimes.Count > 0 ? string.Join(", ", runtimes) : dotnetRoot is null
+            ? "none: the guest shares the host's /usr and /nix/store, and no dotnet on the guest's PATH (/usr/local/bin, /usr/bin, /usr/sbin) lives there"
+            : $"none in {dotnetRoot}/shared";
+
+        var evaluation = dotnet.Run(Path.GetDirectoryName(project)!, ["msbuild", project, "-nologo",
+            "-getProperty:TargetFramework", "-getProperty:TargetFrameworks", "-getProperty:OutputType", "-getProperty:RollForward"]);
+        if (evaluation.ExitCode != 0 || evaluation.Values is null)
+        {
+            fail(ErrorCodes.ServicePublishFailed, $"VirtualMachineService '{name}': {project} could not be evaluated:\n{evaluation.Errors()}");
+            return null;
+        }
+        if (evaluation.Property("OutputType") is not ("Exe" or "WinExe"))
+        {
+            fail(ErrorCodes.ServicePublishFailed, $"VirtualMachineService '{name}': {project} is not an executable (OutputType '{evaluation.Property("OutputType")}'); a service project needs <OutputType>Exe</OutputType> (the Web and Worker SDKs set it)");
+            return null;
+        }
+        var rollForward = evaluation.Property("RollForward");
+        var tfms = (evaluation.Property("TargetFramework") is { Length: > 0 } single ? single : evaluation.Property("TargetFrameworks"))
+            .Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        var tfm = ServiceFramework.Choose(tfms, rollForward, runtimes);
+        if (tfm is null)
+        {
+            fail(ErrorCodes.ServiceFrameworkNotRunnable, $"VirtualMachineService '{name}': the guest's .NET runtimes cannot run {Path.GetFileName(project)} (target framework {string.Join(", ", tfms)}, roll forward {(rollForward.Length > 0 ? rollForward : "Minor (default)")}); runtimes found: {runtimeList}. Target a framework of those runtimes or set <RollForward>Major</RollForward> in the project");
+            return null;
+        }
+
+        var serviceDir = Path.Combine(ServicesDirectory, name);
+        var publishDir = Path.Combine(serviceDir, "publish");
+        var before = Fingerprint(publishDir);
+        if (Directory.Exists(publishDir)) Directory.Delete(publishDir, recursive: true);   // no files of an earlier publish
+        Log.LogMessage(MessageImportance.High, $"NixVm: publishing {Path.GetFileName(project)} ({tfm}) for service '{name}' on '{machine}'");
+        var publish = dotnet.Run(Path.GetDirectoryName(project)!, [
+            "publish", project, "-nologo", "-c", Configuration, "-f", tfm, "-o", publishDir,
+            "--artifacts-path", Path.Combine(serviceDir, "artifacts"),
+            .. PublishProperties.Where(p => p.Contains('=')).Select(p => "-p:" + p),
+            "-getProperty:TargetFileName", "-getProperty:ProjectAssetsFile"]);
+        if (publish.ExitCode != 0)
+        {
+            fail(ErrorCodes.ServicePublishFailed, $"VirtualMachineService '{name}': dotnet publish {Path.GetFileName(project)} failed:\n{publish.Errors()}");
+            return null;
+        }
+        var assembly = publish.Property("TargetFileName");
+        var runtimeConfig = Path.Combine(publishDir, Path.ChangeExtension(assembly, ".runtimeconfig.json"));
+        if (assembly.Length == 0 || !File.Exists(runtimeConfig))
+        {
+            fail(ErrorCodes.ServicePublishFailed, $"VirtualMachineService '{name}': dotnet publish {Path.GetFileName(project)} left no {Path.GetFileName(runtimeConfig)} in {publishDir}; publish it framework-dependent (no SelfContained, no PublishAot)");
+            return null;
+        }
+        var (requested, configRollForward) = ReadRuntimeConfig(runtimeConfig);
+        var missing = ServiceFramework.Unsatisfied(requested, configRollForward, runtimes);
+        if (missing.Count > 0)
+        {
+            fail(ErrorCodes.ServiceFrameworkNotRunnable, $"VirtualMachineService '{name}': the guest's .NET runtimes cannot run {assembly} ({tfm}): it needs {string.Join(", ", missing)} (roll forward {(configRollForward.Length > 0 ? configRollForward : "Minor (default)")}); runtimes found: {runtimeList}");
+            return null;
+        }
+        File.WriteAllText(Path.Combine(serviceDir, "assembly"), assembly);
+        if (Fingerprint(publishDir) != before) Changed = true;
+
+        var dirs = PublishInputs.ProjectDirectories(project, publish.Property("ProjectAssetsFile"));
+        return (dirs, PublishInputs.ImplicitImports(dirs));
+    }
+
+    /// <summary>The frameworks (name, version) and the rollForward policy a runtimeconfig.json names.</summary>
+    static (IReadOnlyList<ServiceFramework.Runtime> Frameworks, string RollForward) ReadRuntimeConfig(string path)
+    {
+        using var doc = JsonDocument.Parse(File.ReadAllText(path));
+        var options = doc.RootElement.GetProperty("runtimeOptions");
+        var list = new List<JsonElement>();
+        if (options.TryGetProperty("framework", out var one)) list.Add(one);
+        if (options.TryGetProperty("frameworks", out var many)) list.AddRange(many.EnumerateArray());
+        var frameworks = list
+            .Where(f => f.TryGetProperty("name", out _) && f.TryGetProperty("version", out _))
+            .Select(f => new ServiceFramework.Runtime(f.GetProperty("name").GetString()!, Version.Parse(f.GetProperty("version").GetString()!.Split('-')[0])))
+            .ToList();
+        var rollForward = options.TryGetProperty("rollForward", out var rf) ? rf.GetString() ?? "" : "";
+        return (frameworks, rollForward);
+    }
+
+    /// <summary>Names and contents of every file under <paramref name="dir"/> (empty if it does not exist).</summary>
+    static string Fingerprint(string dir)
+    {
+        if (!Directory.Exists(dir)) return "";
+        using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        foreach (var f in Directory.EnumerateFiles(dir, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal))
+        {
+            sha.AppendData(System.Text.Encoding.UTF8.GetBytes(Path.GetRelativePath(dir, f) + "\0"));
+            sha.AppendData(File.ReadAllBytes(f));
+        }
+        return Convert.ToHexString(sha.GetHashAndReset());
+    }
+}
