@@ -6,13 +6,11 @@ namespace NixVmTasks;
 /// What a service's publish depends on, for the next build's up-to-date check (which must not
 /// evaluate the project): the directories of the project and of every project it references
 /// (from its project.assets.json; NixVmTasks.Services.targets globs them without bin/ and obj/),
-/// and the files MSBuild and NuGet pick up from the directories above them.
+/// and the directories above them, where it globs the files MSBuild and NuGet pick up from there
+/// (Directory.Build.*, Directory.Packages.props, global.json, NuGet.Config), also ones created later.
 /// </summary>
 static class PublishInputs
 {
-    static readonly string[] ImplicitFiles =
-        ["Directory.Build.props", "Directory.Build.targets", "Directory.Packages.props", "global.json", "NuGet.Config", "nuget.config", "NuGet.config"];
-
     public static IReadOnlyList<string> ProjectDirectories(string projectFile, string assetsFile)
     {
         var projectDir = Path.GetDirectoryName(Path.GetFullPath(projectFile))!;
@@ -27,14 +25,13 @@ static class PublishInputs
         return dirs.ToList();
     }
 
-    /// <summary>Directory.Build.*, Directory.Packages.props, global.json and NuGet.Config above each directory.</summary>
-    public static IReadOnlyList<string> ImplicitImports(IEnumerable<string> directories)
+    /// <summary>Every directory above the given ones.</summary>
+    public static IReadOnlyList<string> Above(IEnumerable<string> directories)
     {
-        var files = new SortedSet<string>(StringComparer.Ordinal);
+        var above = new SortedSet<string>(StringComparer.Ordinal);
         foreach (var start in directories)
-            for (var d = new DirectoryInfo(start); d is not null; d = d.Parent)
-                foreach (var name in ImplicitFiles)
-                    if (File.Exists(Path.Combine(d.FullName, name))) files.Add(Path.Combine(d.FullName, name));
-        return files.ToList();
+            for (var d = new DirectoryInfo(start).Parent; d is not null; d = d.Parent)
+                above.Add(d.FullName);
+        return above.ToList();
     }
 }

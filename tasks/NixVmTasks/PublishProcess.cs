@@ -13,13 +13,16 @@ sealed class PublishProcess
 {
     public sealed record Result(int ExitCode, string Output, JsonElement? Values)
     {
-        /// <summary>MSBuild's error lines (<c>file(line,col): error CODE: text</c>), else the last lines of the output.</summary>
+        /// <summary>MSBuild's error lines (<c>file(line,col): error CODE: text</c>, each once), else the last lines, as one line.</summary>
         public string Errors()
         {
             var lines = Output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-            var errors = lines.Where(l => l.Contains(": error ", StringComparison.Ordinal)).Distinct().ToList();
-            return string.Join("\n", errors.Count > 0 ? errors : lines.TakeLast(10));
+            var errors = lines.Where(l => l.Contains(": error ", StringComparison.Ordinal))
+                .Select(l => ProjectSuffix.Replace(l, "")).Distinct().ToList();
+            return string.Join(" | ", errors.Count > 0 ? errors.Take(5) : lines.TakeLast(5));
         }
+
+        static readonly System.Text.RegularExpressions.Regex ProjectSuffix = new(@" \[[^\]]+proj\]$");
 
         public string Property(string name) =>
             Values is { } v && v.TryGetProperty("Properties", out var p) && p.TryGetProperty(name, out var value) ? value.GetString() ?? "" : "";

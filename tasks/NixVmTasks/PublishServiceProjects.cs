@@ -11,13 +11,13 @@ namespace NixVmTasks;
 /// directory per service under <see cref="ServicesDirectory"/>: <c>&lt;name&gt;/publish/</c> (what the
 /// guest runs), <c>&lt;name&gt;/artifacts/</c> (the publish's own obj/ and bin/, apart from the
 /// user's builds), <c>&lt;name&gt;/assembly</c> (the entry assembly's file name), and
-/// <c>inputs.dirs</c>/<c>inputs.files</c> (what the next build's up-to-date check globs).
+/// <c>inputs.dirs</c>/<c>inputs.above</c> (what the next build's up-to-date check globs).
 /// Errors, each at the item's file and line: NIXVM070 project not found, NIXVM071 no guest runtime
 /// can run it, NIXVM072 publish failed, NIXVM073 unknown machine.
 /// </summary>
 public sealed class PublishServiceProjects : Microsoft.Build.Utilities.Task, ICancelableTask
 {
-    /// <summary>VirtualMachineService items that have <c>Project</c> metadata.</summary>
+    /// <summary>The VirtualMachineService items; those with <c>Project</c> metadata are published.</summary>
     public ITaskItem[] Services { get; set; } = [];
     public ITaskItem[] VirtualMachines { get; set; } = [];
     [Required] public string ServicesDirectory { get; set; } = "";
@@ -37,22 +37,22 @@ public sealed class PublishServiceProjects : Microsoft.Build.Utilities.Task, ICa
     {
         var (dotnetRoot, runtimes) = ServiceFramework.GuestRuntimes();
         var dirs = new SortedSet<string>(StringComparer.Ordinal);
-        var files = new SortedSet<string>(StringComparer.Ordinal);
-        foreach (var item in Services)
+        var above = new SortedSet<string>(StringComparer.Ordinal);
+        foreach (var item in Services.Where(s => s.GetMetadata("Project").Length > 0))
         {
             var (file, line) = locator.Locate(item, "VirtualMachineService");
             var published = Publish(item, runtimes, dotnetRoot, (code, message) => Log.LogError(null, code, null, file, line, 0, 0, 0, message));
             if (published is null) continue;
             dirs.UnionWith(published.Value.Dirs);
-            files.UnionWith(published.Value.Files);
+            above.UnionWith(published.Value.Above);
         }
         if (Log.HasLoggedErrors) return false;
         File.WriteAllLines(Path.Combine(ServicesDirectory, "inputs.dirs"), dirs.Select(d => d.TrimEnd('/') + "/"));
-        File.WriteAllLines(Path.Combine(ServicesDirectory, "inputs.files"), files);
+        File.WriteAllLines(Path.Combine(ServicesDirectory, "inputs.above"), above.Select(d => d.TrimEnd('/') + "/"));
         return true;
     }
 
-    (IReadOnlyList<string> Dirs, IReadOnlyList<string> Files)? Publish(ITaskItem item, IReadOnlyList<ServiceFramework.Runtime> runtimes, string? dotnetRoot, Action<string, string> fail)
+    (IReadOnlyList<string> Dirs, IReadOnlyList<string> Above)? Publish(ITaskItem item, IReadOnlyList<ServiceFramework.Runtime> runtimes, string? dotnetRoot, Action<string, string> fail)
     {
         var name = item.ItemSpec;
         var machine = item.GetMetadata("Machine");
@@ -76,7 +76,7 @@ public sealed class PublishServiceProjects : Microsoft.Build.Utilities.Task, ICa
             "-getProperty:TargetFramework", "-getProperty:TargetFrameworks", "-getProperty:OutputType", "-getProperty:RollForward"]);
         if (evaluation.ExitCode != 0 || evaluation.Values is null)
         {
-            fail(ErrorCodes.ServicePublishFailed, $"VirtualMachineService '{name}': {project} could not be evaluated:\n{evaluation.Errors()}");
+            fail(ErrorCodes.ServicePublishFailed, $"VirtualMachineService '{name}': {project} could not be evaluated: {evaluation.Errors()}");
             return null;
         }
         if (evaluation.Property("OutputType") is not ("Exe" or "WinExe"))
@@ -106,7 +106,7 @@ public sealed class PublishServiceProjects : Microsoft.Build.Utilities.Task, ICa
             "-getProperty:TargetFileName", "-getProperty:ProjectAssetsFile"]);
         if (publish.ExitCode != 0)
         {
-            fail(ErrorCodes.ServicePublishFailed, $"VirtualMachineService '{name}': dotnet publish {Path.GetFileName(project)} failed:\n{publish.Errors()}");
+            fail(ErrorCodes.ServicePublishFailed, $"VirtualMachineService '{name}': dotnet publish {Path.GetFileName(project)} failed: {publish.Errors()}");
             return null;
         }
         var assembly = publish.Property("TargetFileName");
@@ -127,7 +127,7 @@ public sealed class PublishServiceProjects : Microsoft.Build.Utilities.Task, ICa
         if (Fingerprint(publishDir) != before) Changed = true;
 
         var dirs = PublishInputs.ProjectDirectories(project, publish.Property("ProjectAssetsFile"));
-        return (dirs, PublishInputs.ImplicitImports(dirs));
+        return (dirs, PublishInputs.Above(dirs));
     }
 
     /// <summary>The frameworks (name, version) and the rollForward policy a runtimeconfig.json names.</summary>

@@ -1,0 +1,89 @@
+using NixVmTasks.Tests.Support;
+
+namespace NixVmTasks.Tests.EndToEnd;
+
+/// <summary>
+/// VirtualMachineService Project= items in a real build outside the repository: the project is
+/// published before the declaration is written, again only when its inputs change, and every
+/// mistake is one NIXVM07x error at the item's line.
+/// </summary>
+public sealed class ServiceProjectTests(LocalFeed feed)
+{
+    static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact(Timeout = 900_000)]
+    public async Task A_service_project_is_published_once_and_again_when_an_input_changes()
+    {
+        using var project = new TestProject(feed, extraItems: """
+                <VirtualMachineService Include="api" Machine="webserver" Project="../Api/Api.csproj" Arguments="--urls http://0.0.0.0:5000" />
+            """);
+        ServiceProjects.MinimalApi(project.Root);
+        var services = Path.Combine(project.ProjectDirectory, "obj", "Debug", "net10.0", "nixvm", "services");
+        var publish = Path.Combine(services, "api", "publish");
+
+        var first = await project.BuildAsync("-p:NixVmRunTestsOnBuild=false");
+        Assert.True(first.ExitCode == 0, first.ToString());
+        Assert.Contains("NixVm: publishing Api.csproj (net10.0) for service 'api' on 'webserver'", first.Output);
+        foreach (var file in new[] { "Api.dll", "Lib.dll", "Api.runtimeconfig.json" })
+            Assert.True(File.Exists(Path.Combine(publish, file)), $"{file} is not in {publish}");
+        Assert.Equal("Api.dll", await File.ReadAllTextAsync(Path.Combine(services, "api", "assembly"), Ct));
+        // The publish keeps its obj/ and bin/ apart from the user's own builds of the project.
+        Assert.False(Directory.Exists(Path.Combine(project.Root, "Api", "obj")));
+
+        async Task<bool> Published()
+        {
+            var build = await project.BuildAsync("-p:NixVmRunTestsOnBuild=false");
+            Assert.True(build.ExitCode == 0, build.ToString());
+            return build.Output.Contains("NixVm: publishing Api.csproj");
+        }
+        Assert.False(await Published());   // nothing changed
+
+        var greeting = Path.Combine(project.Root, "Lib", "Greeting.cs");   // a referenced project's source
+        await File.WriteAllTextAsync(greeting, (await File.ReadAllTextAsync(greeting, Ct)).Replace("hello", "hi"), Ct);
+        Assert.True(await Published());
+        Assert.False(await Published());
+
+        var added = Path.Combine(project.Root, "Lib", "More.cs");
+        await File.WriteAllTextAsync(added, "namespace Lib; public static class More { }", Ct);
+        File.SetLastWriteTimeUtc(added, DateTime.UtcNow.AddDays(-1));   // an old file (copied, checked out) is still new to the build
+        Assert.True(await Published());
+        File.Delete(added);
+        Assert.True(await Published());
+
+        await File.WriteAllTextAsync(Path.Combine(project.Root, "Directory.Build.props"), "<Project />", Ct);   // imported by the service project
+        Assert.True(await Published());
+        Assert.False(await Published());
+    }
+
+    [Fact(Timeout = 900_000)]
+    public async Task Service_project_mistakes_are_errors_at_the_item()
+    {
+        using var project = new TestProject(feed, extraItems: """
+                <VirtualMachineService Include="missing" Machine="webserver" Project="../Nope/Nope.csproj" />
+                <VirtualMachineService Include="nomachine" Machine="nosuch" Project="../Api/Api.csproj" />
+                <VirtualMachineService Include="old" Machine="client" Project="../Old/Old.csproj" />
+                <VirtualMachineService Include="broken" Machine="client" Project="../Broken/Broken.csproj" />
+            """);
+        ServiceProjects.MinimalApi(project.Root);
+        ServiceProjects.Console(project.Root, "Old", "net8.0");
+        ServiceProjects.Console(project.Root, "Broken", "net10.0", program: "this is not C#");
+        var lines = File.ReadAllLines(project.ProjectFile).ToList();
+        string At(string name) => $@"Web\.VmTests\.csproj\({lines.FindIndex(l => l.Contains($"Include=\"{name}\"")) + 1}(,\d+)?\)";
+
+        var build = await project.BuildAsync();
+        Assert.NotEqual(0, build.ExitCode);
+        Assert.Matches($@"{At("missing")}: error NIXVM070: VirtualMachineService 'missing': Project '\.\./Nope/Nope\.csproj' does not exist", build.Output);
+        Assert.Matches($@"{At("nomachine")}: error NIXVM073: VirtualMachineService 'nomachine': Machine 'nosuch' is not a VirtualMachine", build.Output);
+        Assert.Matches($@"{At("old")}: error NIXVM071: VirtualMachineService 'old': the guest's \.NET runtimes cannot run Old\.csproj \(target framework net8\.0, roll forward Minor \(default\)\); runtimes found: .*Microsoft\.NETCore\.App {Environment.Version.Major}\.", build.Output);
+        Assert.Matches($@"{At("broken")}: error NIXVM072: VirtualMachineService 'broken': dotnet publish Broken\.csproj failed:", build.Output);
+        Assert.Contains("error CS", build.Output);   // the compiler's own message comes with it
+        Assert.DoesNotContain("   at ", build.Output);   // no stack trace
+
+        // Allowed to roll forward to the guest's newer runtime, the old project is fine.
+        File.WriteAllText(project.ProjectFile, string.Join("\n", lines.Where(l => !l.Contains("\"missing\"") && !l.Contains("\"nomachine\"") && !l.Contains("\"broken\""))));
+        ServiceProjects.Console(project.Root, "Old", "net8.0", "<RollForward>Major</RollForward>");
+        var fine = await project.BuildAsync("-p:NixVmRunTestsOnBuild=false");
+        Assert.True(fine.ExitCode == 0, fine.ToString());
+        Assert.Contains("NixVm: publishing Old.csproj (net8.0) for service 'old' on 'client'", fine.Output);
+    }
+}
