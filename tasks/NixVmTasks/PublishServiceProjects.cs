@@ -13,7 +13,7 @@ namespace NixVmTasks;
 /// user's builds), <c>&lt;name&gt;/assembly</c> (the entry assembly's file name), and
 /// <c>inputs.dirs</c>/<c>inputs.above</c> (what the next build's up-to-date check globs).
 /// Errors, each at the item's file and line: NIXVM070 project not found, NIXVM071 no guest runtime
-/// can run it, NIXVM072 publish failed, NIXVM073 unknown machine.
+/// can run it, NIXVM072 publish failed.
 /// </summary>
 public sealed class PublishServiceProjects : Microsoft.Build.Utilities.Task, ICancelableTask
 {
@@ -38,9 +38,11 @@ public sealed class PublishServiceProjects : Microsoft.Build.Utilities.Task, ICa
         var (dotnetRoot, runtimes) = ServiceFramework.GuestRuntimes();
         var dirs = new SortedSet<string>(StringComparer.Ordinal);
         var above = new SortedSet<string>(StringComparer.Ordinal);
-        foreach (var item in Services.Where(s => s.GetMetadata("Project").Length > 0))
+        for (var i = 0; i < Services.Length; i++)
         {
-            var (file, line) = locator.Locate(item, "VirtualMachineService");
+            var item = Services[i];
+            if (item.GetMetadata("Project").Length == 0) continue;
+            var (file, line) = locator.Locate(Services, i, "VirtualMachineService");
             var published = Publish(item, runtimes, dotnetRoot, (code, message) => Log.LogError(null, code, null, file, line, 0, 0, 0, message));
             if (published is null) continue;
             dirs.UnionWith(published.Value.Dirs);
@@ -55,12 +57,9 @@ public sealed class PublishServiceProjects : Microsoft.Build.Utilities.Task, ICa
     (IReadOnlyList<string> Dirs, IReadOnlyList<string> Above)? Publish(ITaskItem item, IReadOnlyList<ServiceFramework.Runtime> runtimes, string? dotnetRoot, Action<string, string> fail)
     {
         var name = item.ItemSpec;
-        var machine = item.GetMetadata("Machine");
-        if (!VirtualMachines.Any(m => m.ItemSpec == machine))
-        {
-            fail(ErrorCodes.ServiceOnUnknownMachine, $"VirtualMachineService '{name}': Machine '{machine}' is not a VirtualMachine; declare <VirtualMachine Include=\"{machine}\" /> or name a declared machine");
-            return null;
-        }
+        var machine = item.GetMetadata("Machine").Trim();
+        // An undeclared machine is WriteNetworkDeclaration's NIXVM073; nothing to publish for it.
+        if (!VirtualMachines.Any(m => m.ItemSpec.Trim() == machine)) return null;
         var baseDir = item.GetMetadata("DefiningProjectDirectory") is { Length: > 0 } d ? d : Directory.GetCurrentDirectory();
         var project = Path.GetFullPath(Path.Combine(baseDir, item.GetMetadata("Project")));
         if (!File.Exists(project))
