@@ -125,6 +125,10 @@ let
             else s'.command;
 
           # The published output is copied into the store; the guest runs it with the host's dotnet (shared /usr).
+          dotnetPublished = let dir = s'.dotnet.publishDir; in builtins.path {
+            path = if builtins.isPath dir then dir else /. + dir;
+            name = "nixvm-service-" + builtins.replaceStrings [ "@" ] [ "_" ] name;
+          };
           dotnetCommand = d:
             let
               badD = key: badIn d key "dotnet";
@@ -134,10 +138,6 @@ let
               dirText = toString dir;
               args = d'.args or [ ];
               host = filter builtins.pathExists [ "/usr/bin/dotnet" "/usr/share/dotnet/dotnet" ];
-              published = builtins.path {
-                path = if builtins.isPath dir then dir else /. + dir;
-                name = "nixvm-service-" + builtins.replaceStrings [ "@" ] [ "_" ] name;
-              };
             in
             if !(d' ? publishDir) || !(d' ? assembly) then badD "publishDir" "${svc}: dotnet needs 'publishDir' and 'assembly'"
             else if !(builtins.isPath dir || isString dir && lib.hasPrefix "/" dir) then badD "publishDir" "${svc}: dotnet.publishDir must be a path or an absolute path string, got ${show dir}"
@@ -147,7 +147,7 @@ let
             else if !(builtins.pathExists "${dirText}/${d'.assembly}") then badD "assembly" "${svc}: ${dirText}/${d'.assembly} does not exist"
             else if !(isList args) || !(builtins.all isString args) then badD "args" "${svc}: dotnet.args must be a list of strings"
             else if host == [ ] then bad "dotnet" "${svc}: this host has no dotnet (looked for /usr/bin/dotnet and /usr/share/dotnet/dotnet; the guest runs the host's)"
-            else concatStringsSep " " ([ "exec" (head host) (lib.shellEscape "${published}/${d'.assembly}") ] ++ map lib.shellEscape args);
+            else concatStringsSep " " ([ "exec" (head host) (lib.shellEscape "${dotnetPublished}/${d'.assembly}") ] ++ map lib.shellEscape args);
 
           accountName = attr: v:
             if isString v && match "[a-z_][a-z0-9_-]{0,31}" v != null then v
@@ -193,7 +193,10 @@ let
             (lib.indexed (let v = opt "directories" [ ]; in if isList v then v else bad "directories" "${svc}: directories must be a list, got ${typeName v}"));
 
           workingDirectory =
-            let p = opt "workingDirectory" "/"; in
+            # A .NET service starts in its published folder, its content root (appsettings.json): ASP.NET
+            # Core watches the content root recursively, from / that is every shared file (~60 s under TCG).
+            # `command` first: it checks the dotnet attribute set.
+            let p = opt "workingDirectory" (if opt "dotnet" null != null then builtins.seq command "${dotnetPublished}" else "/"); in
             if pathProblem p != null then bad "workingDirectory" "${svc}: workingDirectory ${pathProblem p}" else p;
 
           # As a busybox sh command (the init polls it); tcp and http use busybox nc and wget.
