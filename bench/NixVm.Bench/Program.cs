@@ -7,19 +7,28 @@ using NixVm.Bench;
 var rtt = new Option<int>("--rtt") { DefaultValueFactory = _ => 200, Description = "round trips of `true` to time" };
 var boots = new Option<int>("--boots") { DefaultValueFactory = _ => 11, Description = "boots per boot figure" };
 var scale = new Option<string>("--scale") { DefaultValueFactory = _ => "1,2,4,8", Description = "machine counts started together" };
+var dotnetBoots = new Option<int>("--dotnet-boots") { DefaultValueFactory = _ => 5, Description = "boots per start-up setting of the .NET service figure (0 skips it)" };
+var only = new Option<string>("--only") { DefaultValueFactory = _ => "all", Description = "all, or dotnet: only the .NET service figure" };
 var noop = new Option<int>("--noop-builds") { DefaultValueFactory = _ => 5, Description = "no-op dotnet builds per project (0 skips the MSBuild figure)" };
 
 var root = new RootCommand("NixVmTasks benchmarks: boot floor vs boot-to-ready, backdoor round trip, parallel boots, memory")
 {
-    rtt, boots, scale, noop,
+    rtt, boots, scale, noop, dotnetBoots, only,
 };
 root.SetAction(async (parse, ct) =>
 {
+    if (parse.GetValue(only) == "dotnet")
+    {
+        await new DotnetServiceBenchmark(Console.Out).RunAsync(Benchmarks.Root, parse.GetValue(dotnetBoots), DotnetServiceBenchmark.Settings, ct);
+        return 0;
+    }
     var bench = new Benchmarks(Console.Out);
     await bench.RunAsync(parse.GetValue(boots), parse.GetValue(rtt),
         parse.GetValue(scale)!.Split(',').Select(int.Parse).ToArray(), ct);
     if (parse.GetValue(noop) > 0)
         await new NoOpBuildBenchmark(Console.Out).RunAsync(Benchmarks.Root, parse.GetValue(noop), ct);
+    if (parse.GetValue(dotnetBoots) > 0)
+        await new DotnetServiceBenchmark(Console.Out).RunAsync(Benchmarks.Root, parse.GetValue(dotnetBoots), DotnetServiceBenchmark.Settings, ct);
     return 0;
 });
 return await root.Parse(args).InvokeAsync();
