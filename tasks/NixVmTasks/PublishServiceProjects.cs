@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using System.Text.Json;
 using Microsoft.Build.Framework;
 using Microsoft.Build.Utilities;
@@ -95,11 +94,13 @@ public sealed class PublishServiceProjects : Microsoft.Build.Utilities.Task, ICa
 
         var serviceDir = Path.Combine(ServicesDirectory, name);
         var publishDir = Path.Combine(serviceDir, "publish");
-        var before = Fingerprint(publishDir);
-        if (Directory.Exists(publishDir)) Directory.Delete(publishDir, recursive: true);   // no files of an earlier publish
+        // Published into a fresh staging folder (no files of an earlier publish), then synced into
+        // publishDir file by file: unchanged files keep their timestamps, so the images stay up to date.
+        var staging = Path.Combine(serviceDir, "staging");
+        if (Directory.Exists(staging)) Directory.Delete(staging, recursive: true);
         Log.LogMessage(MessageImportance.High, $"NixVm: publishing {Path.GetFileName(project)} ({tfm}) for service '{name}' on '{machine}'");
         var publish = dotnet.Run(Path.GetDirectoryName(project)!, [
-            "publish", project, "-nologo", "-c", Configuration, "-f", tfm, "-o", publishDir,
+            "publish", project, "-nologo", "-c", Configuration, "-f", tfm, "-o", staging,
             "--artifacts-path", Path.Combine(serviceDir, "artifacts"),
             .. PublishProperties.Where(p => p.Contains('=')).Select(p => "-p:" + p),
             "-getProperty:TargetFileName", "-getProperty:ProjectAssetsFile"]);
@@ -109,10 +110,10 @@ public sealed class PublishServiceProjects : Microsoft.Build.Utilities.Task, ICa
             return null;
         }
         var assembly = publish.Property("TargetFileName");
-        var runtimeConfig = Path.Combine(publishDir, Path.ChangeExtension(assembly, ".runtimeconfig.json"));
+        var runtimeConfig = Path.Combine(staging, Path.ChangeExtension(assembly, ".runtimeconfig.json"));
         if (assembly.Length == 0 || !File.Exists(runtimeConfig))
         {
-            fail(ErrorCodes.ServicePublishFailed, $"VirtualMachineService '{name}': dotnet publish {Path.GetFileName(project)} left no {Path.GetFileName(runtimeConfig)} in {publishDir}; publish it framework-dependent (no SelfContained, no PublishAot)");
+            fail(ErrorCodes.ServicePublishFailed, $"VirtualMachineService '{name}': dotnet publish {Path.GetFileName(project)} left no {Path.GetFileName(runtimeConfig)}; publish it framework-dependent (no SelfContained, no PublishAot)");
             return null;
         }
         var (requested, configRollForward) = ReadRuntimeConfig(runtimeConfig);
@@ -122,8 +123,9 @@ public sealed class PublishServiceProjects : Microsoft.Build.Utilities.Task, ICa
             fail(ErrorCodes.ServiceFrameworkNotRunnable, $"VirtualMachineService '{name}': the guest's .NET runtimes cannot run {assembly} ({tfm}): it needs {string.Join(", ", missing)} (roll forward {(configRollForward.Length > 0 ? configRollForward : "Minor (default)")}); runtimes found: {runtimeList}");
             return null;
         }
+        if (PublishSync.Mirror(staging, publishDir)) Changed = true;
+        Directory.Delete(staging, recursive: true);
         File.WriteAllText(Path.Combine(serviceDir, "assembly"), assembly);
-        if (Fingerprint(publishDir) != before) Changed = true;
 
         var dirs = PublishInputs.ProjectDirectories(project, publish.Property("ProjectAssetsFile"));
         return (dirs, PublishInputs.Above(dirs));
@@ -143,18 +145,5 @@ public sealed class PublishServiceProjects : Microsoft.Build.Utilities.Task, ICa
             .ToList();
         var rollForward = options.TryGetProperty("rollForward", out var rf) ? rf.GetString() ?? "" : "";
         return (frameworks, rollForward);
-    }
-
-    /// <summary>Names and contents of every file under <paramref name="dir"/> (empty if it does not exist).</summary>
-    static string Fingerprint(string dir)
-    {
-        if (!Directory.Exists(dir)) return "";
-        using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        foreach (var f in Directory.EnumerateFiles(dir, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal))
-        {
-            sha.AppendData(System.Text.Encoding.UTF8.GetBytes(Path.GetRelativePath(dir, f) + "\0"));
-            sha.AppendData(File.ReadAllBytes(f));
-        }
-        return Convert.ToHexString(sha.GetHashAndReset());
     }
 }

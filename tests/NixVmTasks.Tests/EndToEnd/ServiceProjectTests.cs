@@ -27,13 +27,20 @@ public sealed class ServiceProjectTests(LocalFeed feed)
         foreach (var file in new[] { "Api.dll", "Lib.dll", "Api.runtimeconfig.json" })
             Assert.True(File.Exists(Path.Combine(publish, file)), $"{file} is not in {publish}");
         Assert.Equal("Api.dll", await File.ReadAllTextAsync(Path.Combine(services, "api", "assembly"), Ct));
+        // The item's PublishDirectory and Assembly, as the declaration names them.
+        var declaration = System.Text.Json.Nodes.JsonNode.Parse(await File.ReadAllTextAsync(Path.Combine(services, "..", "network.json"), Ct))!;
+        var dotnet = declaration["machines"]!["webserver"]!["services"]!.AsArray().Single(s => (string?)s!["name"] == "api")!["dotnet"]!;
+        Assert.Equal(publish, (string?)dotnet["publishDir"]);
+        Assert.Equal("Api.dll", (string?)dotnet["assembly"]);
         // The publish keeps its obj/ and bin/ apart from the user's own builds of the project.
         Assert.False(Directory.Exists(Path.Combine(project.Root, "Api", "obj")));
 
-        async Task<bool> Published()
+        string last = "";
+        async Task<bool> Published(params string[] properties)
         {
-            var build = await project.BuildAsync("-p:NixVmRunTestsOnBuild=false");
+            var build = await project.BuildAsync(["-p:NixVmRunTestsOnBuild=false", .. properties]);
             Assert.True(build.ExitCode == 0, build.ToString());
+            last = build.Output;
             return build.Output.Contains("NixVm: publishing Api.csproj");
         }
         Assert.False(await Published());   // nothing changed
@@ -52,7 +59,9 @@ public sealed class ServiceProjectTests(LocalFeed feed)
 
         await File.WriteAllTextAsync(Path.Combine(project.Root, "Directory.Build.props"), "<Project />", Ct);   // imported by the service project
         Assert.True(await Published());
+        Assert.DoesNotContain("NixVm: built network", last);   // the same published files: the images stay
         Assert.False(await Published());
+        Assert.True(await Published("-p:NixVmServicePublishProperties=InvariantGlobalization=true"));
     }
 
     [Fact(Timeout = 900_000)]

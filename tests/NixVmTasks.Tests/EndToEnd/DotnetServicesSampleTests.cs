@@ -1,0 +1,57 @@
+using System.Diagnostics;
+using System.Xml.Linq;
+using NixVmTasks.Tests.Support;
+
+namespace NixVmTasks.Tests.EndToEnd;
+
+/// <summary>
+/// samples/dotnet-services as its README says to run it: a dotnet build of its test project
+/// publishes the API and the worker, boots both machines and runs the tests; then the same
+/// declaration inside nix-build (samples/dotnet-services/tests/dotnet-services.nix -A report), whose
+/// network carries the published output in the store.
+/// </summary>
+public sealed class DotnetServicesSampleTests
+{
+    static readonly string Project = Path.Combine(Repo.Root, "samples", "dotnet-services-tests");
+
+    [Fact(Timeout = 1_800_000)]
+    public async Task The_sample_passes_in_a_build_and_inside_nix_build()
+    {
+        var results = Directory.CreateTempSubdirectory("nixvmtasks-dotnet-sample-").FullName;
+        try
+        {
+            var build = await Dotnet.RunAsync(Project, ["build", "-nodeReuse:false", "--disable-build-servers", "-nologo",
+                "-p:NixVmRunTestsOnBuild=true", $"-p:NixVmResultsDirectory={results}/"], timeout: TimeSpan.FromMinutes(25));
+            Assert.True(build.ExitCode == 0, build.ToString());
+            Assert.Contains("NixVm: 3 VM test(s) passed", build.Output);
+            // Each service's own output, named by machine and service.
+            Assert.Contains("message board ready", await File.ReadAllTextAsync(Path.Combine(results, "logs", "server.api.log"), TestContext.Current.CancellationToken));
+            Assert.Contains("tick ", await File.ReadAllTextAsync(Path.Combine(results, "logs", "worker.worker.log"), TestContext.Current.CancellationToken));
+
+            var (exitCode, stdout, stderr) = await NixBuildAsync(Path.Combine(Repo.Root, "samples", "dotnet-services", "tests", "dotnet-services.nix"),
+                "-A", "report", "--argstr", "accelerator", "tcg");
+            Assert.True(exitCode == 0, stderr);
+            var junit = Path.Combine(stdout, "DotnetServices.Tests.junit.xml");
+            Assert.Equal(3, XDocument.Load(junit).Descendants("testcase").Count(t => !t.Elements("failure").Any()));
+            Assert.True(File.Exists(Path.Combine(stdout, "logs", "server.api.log")));
+        }
+        finally { Directory.Delete(results, recursive: true); }
+    }
+
+    static async Task<(int ExitCode, string Stdout, string Stderr)> NixBuildAsync(params string[] args)
+    {
+        var psi = new ProcessStartInfo("nix-build") { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var a in new[] { "--no-out-link", "--option", "substituters", "" }.Concat(args)) psi.ArgumentList.Add(a);
+        using var p = Process.Start(psi)!;
+        var stdout = p.StandardOutput.ReadToEndAsync();
+        var stderr = p.StandardError.ReadToEndAsync();
+        using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(20));
+        try { await p.WaitForExitAsync(cts.Token); }
+        catch (OperationCanceledException)
+        {
+            p.Kill(entireProcessTree: true);
+            throw;
+        }
+        return (p.ExitCode, (await stdout).Trim(), await stderr);
+    }
+}
