@@ -82,17 +82,30 @@ sealed class DotnetServiceBenchmark(TextWriter output)
             }
 
             var results = settings.Select(_ => new List<Start>()).ToList();
+            var logs = Path.Combine(root, "logs");
             for (var b = 0; b < boots; b++)
                 for (var i = 0; i < settings.Count; i++)
                 {
                     await Task.Delay(TimeSpan.FromSeconds(1), ct);   // a settled host, as for the boot figures
-                    results[i].Add(await StartAsync(networks[i], ct));
+                    try
+                    {
+                        var start = await StartAsync(networks[i], logs, ct);
+                        results[i].Add(start);
+                        output.WriteLine($"  boot {b + 1}, {settings[i].Label}: service ready {start.ServiceSeconds:0.00} s, QEMU CPU {start.ServiceCpuSeconds:0.00} s, boot to ready {start.BootSeconds:0.00} s   load {VirtualNetwork.HostLoad()}");
+                    }
+                    catch (MachineFailedException e)   // counted out, with what the guest said
+                    {
+                        output.WriteLine($"  boot {b + 1}, {settings[i].Label}: failed: {e.Message}");
+                        foreach (var log in new[] { "server.log", "server.api.log" }.Select(f => Path.Combine(logs, f)).Where(File.Exists))
+                            output.WriteLine($"    {Path.GetFileName(log)}: …{string.Join("\n      ", File.ReadLines(log).TakeLast(15))}");
+                    }
                 }
 
             output.WriteLine($"ASP.NET Core minimal API as a guest service (TCG, 1 core, 512 MiB; medians of {boots} boots, settings alternating)   load {VirtualNetwork.HostLoad()}");
-            var baseline = Stats.Median(results[0].Select(r => r.ServiceSeconds).ToList());
+            var baseline = Stats.Median(results[0].Select(r => r.ServiceSeconds).DefaultIfEmpty(double.NaN).ToList());
             for (var i = 0; i < settings.Count; i++)
             {
+                if (results[i].Count == 0) { output.WriteLine($"  {settings[i].Label,-28} no boot succeeded"); continue; }
                 var service = results[i].Select(r => r.ServiceSeconds).ToList();
                 var cpu = results[i].Select(r => r.ServiceCpuSeconds).ToList();
                 var boot = results[i].Select(r => r.BootSeconds).ToList();
@@ -117,12 +130,12 @@ sealed class DotnetServiceBenchmark(TextWriter output)
 
     readonly record struct Start(double ServiceSeconds, double ServiceCpuSeconds, double BootSeconds);
 
-    static async Task<Start> StartAsync(string vms, CancellationToken ct)
+    static async Task<Start> StartAsync(string vms, string logs, CancellationToken ct)
     {
         Environment.SetEnvironmentVariable("QEMU_KERNEL_PARAMS", "nixvm.debug");   // the init prints its steps
         try
         {
-            await using var network = await VirtualNetwork.CreateAsync(vms, new NetworkOptions { RemapForwardedPorts = true }, ct);
+            await using var network = await VirtualNetwork.CreateAsync(vms, new NetworkOptions { RemapForwardedPorts = true, LogDirectory = logs }, ct);
             var m = network["server"];
             var clock = Stopwatch.StartNew();
             await m.StartAsync(ct);
