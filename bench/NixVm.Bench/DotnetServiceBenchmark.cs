@@ -18,16 +18,18 @@ namespace NixVm.Bench;
 /// </summary>
 sealed class DotnetServiceBenchmark(TextWriter output)
 {
-    /// <summary>Label and the <c>-p:</c> properties of its publish.</summary>
-    public static readonly (string Label, string Properties)[] Settings =
+    /// <summary>Label, the <c>-p:</c> properties of its publish, and the service's environment (NAME=value;…).</summary>
+    public static readonly (string Label, string Properties, string Environment)[] Settings =
     [
-        ("plain publish (baseline)", ""),
-        ("TieredPGO=false", "TieredPGO=false"),
-        ("InvariantGlobalization", "InvariantGlobalization=true"),
-        ("UseSystemResourceKeys", "UseSystemResourceKeys=true"),
-        ("ConcurrentGC=false", "ConcurrentGarbageCollection=false"),
-        ("TieredCompilation=false", "TieredCompilation=false"),
-        ("ReadyToRun (linux-x64)", "PublishReadyToRun=true;RuntimeIdentifier=linux-x64;SelfContained=false"),
+        ("plain publish (baseline)", "", ""),
+        ("TieredPGO=false", "TieredPGO=false", ""),
+        ("InvariantGlobalization", "InvariantGlobalization=true", ""),
+        ("UseSystemResourceKeys", "UseSystemResourceKeys=true", ""),
+        ("ConcurrentGC=false", "ConcurrentGarbageCollection=false", ""),
+        ("TieredCompilation=false", "TieredCompilation=false", ""),
+        ("ReadyToRun (linux-x64)", "PublishReadyToRun=true;RuntimeIdentifier=linux-x64;SelfContained=false", ""),
+        ("no config reload (env)", "", "DOTNET_hostBuilder__reloadConfigOnChange=false"),
+        ("W^X off (env)", "", "DOTNET_EnableWriteXorExecute=0"),
     ];
 
     const string Program = """
@@ -36,7 +38,7 @@ sealed class DotnetServiceBenchmark(TextWriter output)
         app.Run();
         """;
 
-    public async Task RunAsync(string repoRoot, int boots, IReadOnlyList<(string Label, string Properties)> settings, CancellationToken ct)
+    public async Task RunAsync(string repoRoot, int boots, IReadOnlyList<(string Label, string Properties, string Environment)> settings, CancellationToken ct)
     {
         var root = Directory.CreateTempSubdirectory("nixvm-bench-dotnet-").FullName;
         try
@@ -74,6 +76,7 @@ sealed class DotnetServiceBenchmark(TextWriter output)
                           dotnet = { publishDir = "{{publish}}"; assembly = "Api.dll"; args = [ "--urls" "http://127.0.0.1:5000" ]; };
                           ready = { http = "http://127.0.0.1:5000/health"; };
                           readyTimeout = 600;
+                          environment = { {{string.Concat(settings[i].Environment.Split(';', StringSplitOptions.RemoveEmptyEntries).Select(e => $"{e.Split('=')[0]} = \"{e.Split('=', 2)[1]}\"; "))}}};
                         } ];
                       };
                     }
