@@ -13,7 +13,7 @@ namespace NixVmTasks.DotnetCoverage;
 /// </summary>
 public sealed partial class SummarizeDotnetCoverage : Microsoft.Build.Utilities.Task
 {
-    /// <summary>coverlet Cobertura files (may not exist) with metadata <c>Label</c>.</summary>
+    /// <summary>coverlet Cobertura files (may not exist) with metadata <c>ScopeName</c> (<c>Label</c> is an attribute of every MSBuild element, never metadata).</summary>
     [Required] public ITaskItem[] Reports { get; set; } = [];
     [Output] public string Summary { get; set; } = "";
     /// <summary>Some scope measured at least one line of .NET code.</summary>
@@ -25,7 +25,7 @@ public sealed partial class SummarizeDotnetCoverage : Microsoft.Build.Utilities.
         var merged = new Figures();
         foreach (var report in Reports)
         {
-            var label = report.GetMetadata("Label");
+            var label = report.GetMetadata("ScopeName");
             if (!File.Exists(report.ItemSpec)) { scopes.Add($"{label} no coverage data"); continue; }
             var scope = new Figures();
             foreach (var (key, hits, branch) in Lines(XDocument.Load(report.ItemSpec)))

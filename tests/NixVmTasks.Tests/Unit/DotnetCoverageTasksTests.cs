@@ -85,7 +85,7 @@ public sealed class DotnetCoverageTasksTests : IDisposable
         Assert.Equal("", task.Summary);
     }
 
-    static TaskItem Item(string path, string label) => new(path, new Dictionary<string, string> { ["Label"] = label });
+    static TaskItem Item(string path, string label) => new(path, new Dictionary<string, string> { ["ScopeName"] = label });
 
     /// <summary>A Cobertura file as coverlet writes it: lines per class, repeated per method.</summary>
     string Cobertura(string name, params (string Package, string File, (int Line, int Hits)[] Lines)[] packages)
