@@ -25,7 +25,9 @@ public sealed class DotnetServicesSampleTests
             Assert.True(build.ExitCode == 0, build.ToString());
             Assert.Contains("NixVm: 3 VM test(s) passed", build.Output);
             // Each service's own output, named by machine and service.
-            Assert.Contains("message board ready", await File.ReadAllTextAsync(Path.Combine(results, "logs", "server.api.log"), TestContext.Current.CancellationToken));
+            var apiLog = await File.ReadAllTextAsync(Path.Combine(results, "logs", "server.api.log"), TestContext.Current.CancellationToken);
+            Assert.Contains("message board ready", apiLog);
+            Assert.Matches(@"Content root path: /nix/store/\w{32}-nixvm-service-api\b", apiLog);   // it started in its published folder
             Assert.Contains("tick ", await File.ReadAllTextAsync(Path.Combine(results, "logs", "worker.worker.log"), TestContext.Current.CancellationToken));
 
             var (exitCode, stdout, stderr) = await NixBuildAsync(Path.Combine(Repo.Root, "samples", "dotnet-services", "tests", "dotnet-services.nix"),
