@@ -18,6 +18,7 @@ sealed class Ticker(IHttpClientFactory http, IConfiguration config, ILogger<Tick
         var api = new Uri(config["Api"] ?? "http://server:5000/");
         var interval = TimeSpan.FromSeconds(config.GetValue("Interval", 1.0));
         using var client = http.CreateClient();
+        client.Timeout = TimeSpan.FromSeconds(5);   // a cut link must not stall a tick for HttpClient's default 100 s
         for (var n = 1; !stoppingToken.IsCancellationRequested; n++)
         {
             try
@@ -25,9 +26,9 @@ sealed class Ticker(IHttpClientFactory http, IConfiguration config, ILogger<Tick
                 var response = await client.PostAsJsonAsync(new Uri(api, "messages"), new { From = Environment.MachineName, Text = $"tick {n}" }, stoppingToken);
                 log.LogInformation("tick {N}: {Status}", n, (int)response.StatusCode);
             }
-            catch (HttpRequestException e)
+            catch (Exception e) when (e is HttpRequestException or TaskCanceledException && !stoppingToken.IsCancellationRequested)
             {
-                log.LogWarning("tick {N}: {Error}", n, e.Message);   // the API is down or unreachable: try again
+                log.LogWarning("tick {N}: {Error}", n, e.Message);   // the API is down, unreachable or too slow: try again
             }
             try { await Task.Delay(interval, stoppingToken); }
             catch (OperationCanceledException) { }
