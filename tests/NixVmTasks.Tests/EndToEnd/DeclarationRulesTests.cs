@@ -70,10 +70,11 @@ public sealed class DeclarationRulesTests(LocalFeed feed)
         var lines = (await File.ReadAllTextAsync(file)).Split('\n').ToList();
         var line = lines.FindLastIndex(l => l.Contains(mistake.NixMarker)) + 1;
         var run = await NixBuildCommand.RunAsync(file);
-        var m = Regex.Match(run.Output, @"^error: (.*) \[(NIXVM\d+) at (.+):(\d+)\]$", RegexOptions.Multiline);
-        Assert.True(m.Success, run.Output);
+        var output = run.Stdout + run.Stderr;
+        var m = Regex.Match(output, @"^error: (.*) \[(NIXVM\d+) at (.+):(\d+)\]$", RegexOptions.Multiline);
+        Assert.True(m.Success, output);
         Assert.Equal(file, m.Groups[3].Value);
-        Assert.True(int.Parse(m.Groups[4].Value) == line, $"line {line} expected: {run.Output}");
-        return (m.Groups[2].Value, m.Groups[1].Value, run.Output);
+        Assert.True(int.Parse(m.Groups[4].Value) == line, $"line {line} expected: {output}");
+        return (m.Groups[2].Value, m.Groups[1].Value, output);
     }
 }

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Xml.Linq;
 using NixVmTasks.Tests.Support;
 
@@ -30,7 +29,7 @@ public sealed class DotnetServicesSampleTests
             Assert.Matches(@"Content root path: /nix/store/\w{32}-nixvm-service-api\b", apiLog);   // it started in its published folder
             Assert.Contains("tick ", await File.ReadAllTextAsync(Path.Combine(results, "logs", "worker.worker.log"), TestContext.Current.CancellationToken));
 
-            var (exitCode, stdout, stderr) = await NixBuildAsync(Path.Combine(Repo.Root, "samples", "dotnet-services", "tests", "dotnet-services.nix"),
+            var (exitCode, stdout, stderr) = await NixBuildCommand.RunAsync(Path.Combine(Repo.Root, "samples", "dotnet-services", "tests", "dotnet-services.nix"),
                 "-A", "report", "--argstr", "accelerator", "tcg");
             Assert.True(exitCode == 0, stderr);
             var junit = Path.Combine(stdout, "DotnetServices.Tests.junit.xml");
@@ -38,22 +37,5 @@ public sealed class DotnetServicesSampleTests
             Assert.True(File.Exists(Path.Combine(stdout, "logs", "server.api.log")));
         }
         finally { Directory.Delete(results, recursive: true); }
-    }
-
-    static async Task<(int ExitCode, string Stdout, string Stderr)> NixBuildAsync(params string[] args)
-    {
-        var psi = new ProcessStartInfo("nix-build") { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var a in new[] { "--no-out-link", "--option", "substituters", "" }.Concat(args)) psi.ArgumentList.Add(a);
-        using var p = Process.Start(psi)!;
-        var stdout = p.StandardOutput.ReadToEndAsync();
-        var stderr = p.StandardError.ReadToEndAsync();
-        using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(20));
-        try { await p.WaitForExitAsync(cts.Token); }
-        catch (OperationCanceledException)
-        {
-            p.Kill(entireProcessTree: true);
-            throw;
-        }
-        return (p.ExitCode, (await stdout).Trim(), await stderr);
     }
 }
