@@ -3,6 +3,9 @@ using Xunit;
 
 // One network for the whole test assembly: booted before the first test, stopped after the last.
 [assembly: AssemblyFixture(typeof(NetworkFixture))]
+// The tests share that network and some change it (a cut link), so they run one at a time:
+// in parallel, another class's request would fail while this class has the client's cable pulled.
+[assembly: Xunit.v3.Parallelization(Mode = Xunit.Sdk.ParallelMode.None)]
 
 namespace Company.VmTests;
 
