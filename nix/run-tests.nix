@@ -43,6 +43,7 @@ else derivation {
   system = builtins.currentSystem;
   builder = "/bin/sh";
   args = [ ./builders/run-tests.sh ];
+  junitCounts = ./builders/junit-counts.sh;
   # The host backend runs the builder's own QEMU, vde2, dotnet and /usr in the guests.
   PATH = "/usr/local/bin:/usr/bin:/bin";
   network = vms;

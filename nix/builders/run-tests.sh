@@ -48,7 +48,10 @@ fi
 failed=$(sed 's/<testcase /\n<testcase /g' "$junit" \
   | sed -n 's/^<testcase name="\([^"]*\)"[^>]*><\(failure\|error\)[^>]* message="\([^"]*\)".*/\1: \3/p' \
   | sed 's/&#xA;.*//; s/&quot;/"/g; s/&apos;/'"'"'/g; s/&lt;/</g; s/&gt;/>/g; s/&amp;/\&/g')
-total=$(grep -o '<testcase ' "$junit" | wc -l)
+read -r passed failures skipped <<EOF
+$(sh "$junitCounts" "$junit")
+EOF
+total=$((passed + failures + skipped))
 if [ "$status" -ne 0 ] || [ -n "$failed" ] || [ "$total" -eq 0 ]; then
   [ -z "$failed" ] || printf '%s\n' "$failed" | while IFS= read -r t; do say "VM test failed: $t"; done
   [ "$total" -ne 0 ] || say "no tests ran in $assembly"
@@ -63,4 +66,4 @@ mkdir -p "$out/nix-support"
   echo "report testlog $out/logs driver.log"
   if [ -f "$out/coverage/html/index.html" ]; then echo "report coverage $out/coverage/html index.html"; fi
 } >"$out/nix-support/hydra-build-products"
-say "$testName: $total VM test(s) passed"
+say "$testName: VM tests: $passed passed, $failures failed, $skipped skipped"

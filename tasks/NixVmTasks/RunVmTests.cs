@@ -1,5 +1,4 @@
 using System.Text.RegularExpressions;
-using System.Xml.Linq;
 using Microsoft.Build.Framework;
 using Microsoft.Build.Utilities;
 
@@ -85,22 +84,16 @@ public sealed class RunVmTests : ToolTask
                 $"the VM tests in {Path.GetFileName(TestAssembly)} produced no results: {why}; see the output above and {LogDirectory}");
             return;
         }
-        var doc = XDocument.Load(JUnitFile);
-        var total = 0;
-        foreach (var testCase in doc.Descendants("testcase"))
+        var results = JUnitResults.Load(JUnitFile);
+        foreach (var failure in results.Failures)
         {
-            total++;
-            var failure = testCase.Element("failure") ?? testCase.Element("error");
-            if (failure is null) continue;
-            var name = testCase.Attribute("name")?.Value ?? "?";
-            var message = (failure.Attribute("message")?.Value ?? "").Trim();
-            var (file, line) = SourceOf(failure.Value);
-            Log.LogError(null, ErrorCodes.TestFailed, null, file ?? ProjectFile, line, 0, 0, 0, $"VM test failed: {name}: {message}");
+            var (file, line) = SourceOf(failure.Details);
+            Log.LogError(null, ErrorCodes.TestFailed, null, file ?? ProjectFile, line, 0, 0, 0, $"VM test failed: {failure.Name}: {failure.Message}");
         }
-        if (total == 0)
+        if (results.Total == 0)
             Log.LogError(null, ErrorCodes.TestRunFailed, null, ProjectFile, 0, 0, 0, 0, $"no tests ran in {Path.GetFileName(TestAssembly)}; add [Fact] tests or check the output above");
-        else if (!Log.HasLoggedErrors)
-            Log.LogMessage(MessageImportance.High, $"NixVm: {total} VM test(s) passed; results in {ResultsDirectory}");
+        else
+            Log.LogMessage(MessageImportance.High, $"NixVm: VM tests: {results.Counts}; results in {ResultsDirectory}");
     }
 
     /// <summary>The first stack frame in the test project's own sources.</summary>

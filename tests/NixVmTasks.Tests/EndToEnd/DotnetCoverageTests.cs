@@ -76,7 +76,7 @@ public sealed class DotnetCoverageTests(LocalFeed feed)
 
         var build = await project.BuildAsync("-p:NixVmCoverage=true");
         Assert.True(build.ExitCode == 0, build.ToString());
-        Assert.Contains("NixVm: 4 VM test(s) passed", build.Output);
+        Assert.Contains("NixVm: VM tests: 4 passed, 0 failed, 0 skipped", build.Output);
         var line = Regex.Match(build.Output, "NixVm .NET coverage: .*").Value;
         Assert.Matches(@"host lines 100\.0% \(1/1\)", line);
         Assert.Matches(@"greeter@webserver lines [\d.]+% \(\d+/\d+\)", line);
@@ -113,7 +113,7 @@ public sealed class DotnetCoverageTests(LocalFeed feed)
         // A no-op build reruns nothing.
         var again = await project.BuildAsync("-p:NixVmCoverage=true");
         Assert.True(again.ExitCode == 0, again.ToString());
-        Assert.DoesNotContain("VM test(s) passed", again.Output);
+        Assert.DoesNotContain("NixVm: VM tests:", again.Output);
         Assert.DoesNotContain("NixVm .NET coverage", again.Output);
         Assert.Empty(project.LeftoverProcesses());
     }
@@ -163,7 +163,7 @@ public sealed class DotnetCoverageTests(LocalFeed feed)
 
         var again = await project.BuildAsync("-p:NixVmCoverage=true", ExcludeGreeter);
         Assert.True(again.ExitCode == 0, again.ToString());
-        Assert.DoesNotContain("VM test(s) passed", again.Output);
+        Assert.DoesNotContain("NixVm: VM tests:", again.Output);
         Assert.DoesNotContain("NIXVM061", again.Output);
         Assert.Empty(project.LeftoverProcesses());
     }

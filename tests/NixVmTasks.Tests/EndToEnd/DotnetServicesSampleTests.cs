@@ -22,7 +22,7 @@ public sealed class DotnetServicesSampleTests
             var build = await Dotnet.RunAsync(Project, ["build", "-nodeReuse:false", "--disable-build-servers", "-nologo",
                 "-p:NixVmRunTestsOnBuild=true", $"-p:NixVmResultsDirectory={results}/"], timeout: TimeSpan.FromMinutes(25));
             Assert.True(build.ExitCode == 0, build.ToString());
-            Assert.Contains("NixVm: 3 VM test(s) passed", build.Output);
+            Assert.Contains("NixVm: VM tests: 3 passed, 0 failed, 0 skipped", build.Output);
             // Each service's own output, named by machine and service.
             var apiLog = await File.ReadAllTextAsync(Path.Combine(results, "logs", "server.api.log"), TestContext.Current.CancellationToken);
             Assert.Contains("message board ready", apiLog);

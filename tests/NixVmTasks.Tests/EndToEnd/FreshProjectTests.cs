@@ -15,7 +15,7 @@ public sealed class FreshProjectTests(LocalFeed feed)
         var build = await project.BuildAsync();
         Assert.True(build.ExitCode == 0, build.ToString());
         Assert.Contains("NixVm: built network 'web-vmtests'", build.Output);
-        Assert.Contains("NixVm: 2 VM test(s) passed", build.Output);
+        Assert.Contains("NixVm: VM tests: 2 passed, 0 failed, 0 skipped", build.Output);
 
         var names = XDocument.Load(project.JUnitFile).Descendants("testcase").Select(t => t.Attribute("name")!.Value).ToList();
         Assert.Contains(names, n => n.EndsWith("Client_fetches_the_page"));
@@ -34,7 +34,7 @@ public sealed class FreshProjectTests(LocalFeed feed)
         var again = await project.BuildAsync();
         Assert.True(again.ExitCode == 0, again.ToString());
         Assert.DoesNotContain("NixVm: built network", again.Output);
-        Assert.DoesNotContain("VM test(s) passed", again.Output);
+        Assert.DoesNotContain("NixVm: VM tests:", again.Output);
         Assert.Equal(junitTime, File.GetLastWriteTimeUtc(project.JUnitFile));
 
         // Changed test code reruns the tests, not nix-build.
@@ -42,7 +42,7 @@ public sealed class FreshProjectTests(LocalFeed feed)
         var testsChanged = await project.BuildAsync();
         Assert.True(testsChanged.ExitCode == 0, testsChanged.ToString());
         Assert.DoesNotContain("NixVm: built network", testsChanged.Output);
-        Assert.Contains("NixVm: 2 VM test(s) passed", testsChanged.Output);
+        Assert.Contains("NixVm: VM tests: 2 passed, 0 failed, 0 skipped", testsChanged.Output);
 
         // A changed machine file rebuilds the images and reruns the tests.
         await File.WriteAllTextAsync(project.MachineFile,
@@ -50,7 +50,7 @@ public sealed class FreshProjectTests(LocalFeed feed)
         var machineChanged = await project.BuildAsync();
         Assert.True(machineChanged.ExitCode == 0, machineChanged.ToString());
         Assert.Contains("NixVm: built network", machineChanged.Output);
-        Assert.Contains("NixVm: 2 VM test(s) passed", machineChanged.Output);
+        Assert.Contains("NixVm: VM tests: 2 passed, 0 failed, 0 skipped", machineChanged.Output);
         Assert.Empty(project.LeftoverProcesses());
     }
 
@@ -64,12 +64,16 @@ public sealed class FreshProjectTests(LocalFeed feed)
                     var status = await network["client"].ExecuteAsync("wget -qO- http://webserver/admin", ct: TestContext.Current.CancellationToken);
                     Assert.Equal(0, status.ExitCode);
                 }
+
+                [Fact(Skip = "not yet")]
+                public void Server_has_a_status_page() { }
             """;
         using var project = new TestProject(feed, extraTests: failing);
         var build = await project.BuildAsync();
         Assert.NotEqual(0, build.ExitCode);
         Assert.Matches(@"ExtraTests\.cs\(\d+(,\d+)?\): error NIXVM040: VM test failed: [\w.]*Server_has_no_admin_page: Assert\.Equal\(\) Failure", build.Output);
         Assert.DoesNotContain("Client_fetches_the_page: ", build.Output);
+        Assert.Contains("NixVm: VM tests: 2 passed, 1 failed, 1 skipped", build.Output);
         Assert.Empty(project.LeftoverProcesses());
     }
 
@@ -94,14 +98,35 @@ public sealed class FreshProjectTests(LocalFeed feed)
         Assert.Contains("NixVm: no network is up", (await project.BuildAsync("-t:NixVmDown")).Output);
     }
 
-    [Fact(Timeout = 900_000)]
-    public async Task Dotnet_test_starts_the_network_from_the_fixture()
+    [Fact(Timeout = 1_800_000)]
+    public async Task Dotnet_test_runs_the_vm_tests_once_and_ide_builds_boot_nothing()
     {
-        using var project = new TestProject(feed);
-        // MSBuild reads properties from the environment; `dotnet test` under the testing platform takes no -p.
-        var test = await project.RunAsync(["test"], new Dictionary<string, string?> { ["NixVmRunTestsOnBuild"] = "false" });
+        using var project = new TestProject(feed);   // NixVmRunTestsOnBuild=true, as the template's default
+        var driverLog = Path.Combine(project.ResultsDirectory, "logs", "driver.log");
+
+        // Live Unit Testing's and an IDE's design-time builds neither build images nor run tests.
+        foreach (var ide in new[] { "-p:BuildingForLiveUnitTesting=true", "-p:DesignTimeBuild=true" })
+        {
+            var build = await project.BuildAsync(ide);
+            Assert.True(build.ExitCode == 0, build.ToString());
+            Assert.DoesNotContain("NixVm: built network", build.Output);
+            Assert.False(File.Exists(driverLog), ide + " booted the network");
+        }
+
+        // Under `dotnet test` the test platform runs the tests and the build step yields: one boot, one run.
+        var test = await project.RunAsync(["test"]);
         Assert.True(test.ExitCode == 0, test.ToString());
         Assert.Matches(@"total: 2\s+failed: 0\s+succeeded: 2", test.Output);
+        Assert.False(File.Exists(project.JUnitFile), "the build step ran the tests too");
+        Assert.Equal(1, Boots(await File.ReadAllTextAsync(driverLog, Ct)));
+
+        // MSBuild reads properties from the environment; `dotnet test` under the testing platform takes no -p.
+        var withoutOnBuild = await project.RunAsync(["test"], new Dictionary<string, string?> { ["NixVmRunTestsOnBuild"] = "false" });
+        Assert.True(withoutOnBuild.ExitCode == 0, withoutOnBuild.ToString());
+        Assert.Matches(@"total: 2\s+failed: 0\s+succeeded: 2", withoutOnBuild.Output);
+        Assert.Equal(2, Boots(await File.ReadAllTextAsync(driverLog, Ct)));
         Assert.Empty(project.LeftoverProcesses());
+
+        static int Boots(string log) => log.Split('\n').Count(l => l.Contains("all 2 machine(s) ready"));
     }
 }

@@ -39,7 +39,7 @@ public sealed class InputsTests(LocalFeed feed)
 
         var first = await project.BuildAsync();
         Assert.True(first.ExitCode == 0, first.ToString());
-        Assert.Contains("NixVm: 3 VM test(s) passed", first.Output);
+        Assert.Contains("NixVm: VM tests: 3 passed, 0 failed, 0 skipped", first.Output);
         await AssertNoOpAsync(project);
 
         // (c) A property given with -p: is checked at once, before anything is compiled.
@@ -53,7 +53,7 @@ public sealed class InputsTests(LocalFeed feed)
         var property = await project.BuildAsync("-p:NixVmTimeoutSeconds=1200");
         Assert.True(property.ExitCode == 0, property.ToString());
         Assert.DoesNotContain("NixVm: built network", property.Output);
-        Assert.Contains("NixVm: 3 VM test(s) passed", property.Output);
+        Assert.Contains("NixVm: VM tests: 3 passed, 0 failed, 0 skipped", property.Output);
 
         // (a) A change in a Nix file the machine file imports rebuilds the images and reruns the tests.
         await File.WriteAllTextAsync(Path.Combine(machineDir, "common.nix"),
@@ -61,7 +61,7 @@ public sealed class InputsTests(LocalFeed feed)
         var imported = await project.BuildAsync();
         Assert.True(imported.ExitCode == 0, imported.ToString());
         Assert.Contains("NixVm: built network", imported.Output);
-        Assert.Contains("NixVm: 3 VM test(s) passed", imported.Output);
+        Assert.Contains("NixVm: VM tests: 3 passed, 0 failed, 0 skipped", imported.Output);
 
         // ... and so does a file it reads.
         await File.WriteAllTextAsync(Path.Combine(machineDir, "site", "index.html"), "Hello from webserver, again\n", Ct);
@@ -84,7 +84,7 @@ public sealed class InputsTests(LocalFeed feed)
         var again = await project.BuildAsync();
         Assert.True(again.ExitCode == 0, again.ToString());
         Assert.DoesNotContain("NixVm: built network", again.Output);
-        Assert.DoesNotContain("VM test(s) passed", again.Output);
+        Assert.DoesNotContain("NixVm: VM tests:", again.Output);
         Assert.Equal(junit, File.GetLastWriteTimeUtc(project.JUnitFile));
     }
 }

@@ -26,7 +26,7 @@ public sealed class ItemsTests(LocalFeed feed)
         using var project = new TestProject(feed, extraItems: Service, extraTests: Check);
         var build = await project.BuildAsync();
         Assert.True(build.ExitCode == 0, build.ToString());
-        Assert.Contains("NixVm: 3 VM test(s) passed", build.Output);
+        Assert.Contains("NixVm: VM tests: 3 passed, 0 failed, 0 skipped", build.Output);
         var logs = Path.Combine(project.ResultsDirectory, "logs");
         Assert.Equal("hi svc /srv/echo\n", await File.ReadAllTextAsync(Path.Combine(logs, "client", "srv", "echo", "out"), TestContext.Current.CancellationToken));
         Assert.True(File.Exists(Path.Combine(logs, "client.echo.log")));

@@ -60,7 +60,7 @@ public sealed class TemplateTests(LocalFeed feed)
             env["XDG_RUNTIME_DIR"] = Run;
             var build = await Dotnet.RunAsync(Project, ["build", "-nodeReuse:false", "--disable-build-servers"], env);
             Assert.True(build.ExitCode == 0, build.ToString());
-            Assert.Contains($"NixVm: {tests} VM test(s) passed", build.Output);
+            Assert.Contains($"NixVm: VM tests: {tests} passed, 0 failed, 0 skipped", build.Output);
             Assert.Contains("0 Warning(s)", build.Output);
             Assert.DoesNotContain(": warning ", build.Output);
             Assert.Empty(Directory.EnumerateFileSystemEntries(Run));
