@@ -18,13 +18,20 @@ public class NetworkFixture : IAsyncLifetime
     VirtualNetwork? network;
     string? coverageDirectory;
 
+    /// <summary>The running network.</summary>
+    /// <exception cref="InvalidOperationException">The fixture has not been initialized, or its network failed to start.</exception>
     public VirtualNetwork Network => network ?? throw new InvalidOperationException("the network has not been started");
 
+    /// <summary>The machine of that name (<c>Network[name]</c>).</summary>
+    /// <exception cref="KeyNotFoundException">The network has no such machine.</exception>
     public Machine this[string name] => Network[name];
 
     /// <summary>Override to change options (timeouts, port remapping) before the network starts.</summary>
     protected virtual NetworkOptions Configure(NetworkOptions options) => options;
 
+    /// <summary>Creates the network from <see cref="NixVmSettings.Load"/> and <see cref="Configure"/>, and boots every machine.</summary>
+    /// <exception cref="InvalidOperationException">No network manifest was found (see <see cref="NixVmSettings.Load"/>).</exception>
+    /// <exception cref="NixVmException">The network could not be created, or a machine did not become ready (the network is stopped again).</exception>
     public async ValueTask InitializeAsync()
     {
         var settings = NixVmSettings.Load();
@@ -49,6 +56,11 @@ public class NetworkFixture : IAsyncLifetime
     /// <summary>The native coverage report, once the fixture has been disposed with coverage on.</summary>
     public CoverageReport? Coverage { get; private set; }
 
+    /// <summary>
+    /// Stops the services (failures are logged), collects coverage when it is on, and stops the
+    /// network.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">lcov could not merge or render the coverage report.</exception>
     public async ValueTask DisposeAsync()
     {
         if (network is not null)
@@ -57,7 +69,7 @@ public class NetworkFixture : IAsyncLifetime
             {
                 // Services stop first: a program writes its coverage data when it exits.
                 try { await network.StopServicesAsync(TestContext.Current.CancellationToken); }
-                catch (Exception e) when (e is MachineFailedException or CommandFailedException or CommandTimeoutException)
+                catch (NixVmException e)
                 {
                     network.Log.Driver($"could not stop the services: {e.Message}"); // collect what exists
                 }

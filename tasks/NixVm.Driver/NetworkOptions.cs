@@ -1,11 +1,9 @@
 namespace NixVm.Driver;
 
-public enum AcceleratorMode { Auto, Kvm, Tcg }
-
 /// <summary>How a <see cref="VirtualNetwork"/> runs its machines.</summary>
 public sealed record NetworkOptions
 {
-    /// <summary>auto probes whether KVM really boots a guest here and falls back to TCG.</summary>
+    /// <summary>The accelerator (default <see cref="AcceleratorMode.Auto"/>: probes whether KVM really boots a guest here and falls back to TCG).</summary>
     public AcceleratorMode Accelerator { get; init; } = AcceleratorMode.Auto;
 
     /// <summary>Where <c>&lt;machine&gt;.log</c> and <c>driver.log</c> go; null keeps no files.</summary>
@@ -23,8 +21,13 @@ public sealed record NetworkOptions
     /// <summary>How many machines boot at once; boots are CPU-bound, so more than the core count only adds contention.</summary>
     public int MaxParallelBoots { get; init; } = Math.Max(2, Environment.ProcessorCount);
 
+    /// <summary>How long QEMU may take to start and connect, and then the guest to become ready (each, default 2 min).</summary>
     public TimeSpan BootTimeout { get; init; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>How long one guest command may run when the call gives no timeout (default 15 min); then it is killed.</summary>
     public TimeSpan CommandTimeout { get; init; } = TimeSpan.FromMinutes(15);
+
+    /// <summary>How long the <c>WaitFor…</c>/<c>WaitUntil…</c> calls wait when the call gives no timeout (default 5 min).</summary>
     public TimeSpan WaitTimeout { get; init; } = TimeSpan.FromMinutes(5);
 
     /// <summary>Where the accelerator verdict is cached (default: ~/.cache/nixvmtasks).</summary>

@@ -34,14 +34,26 @@ public sealed class VirtualNetwork : IAsyncDisposable
         machines = manifest.Machines.ToDictionary(m => m.Name, m => new Machine(m, context));
     }
 
+    /// <summary>The network as built: its name, VLANs and machines (interfaces with MAC and IPv4, forwards).</summary>
     public NetworkManifest Manifest { get; }
-    public NetworkLog Log { get; }
+
+    /// <summary>Where the driver's and the consoles' lines go.</summary>
+    internal NetworkLog Log { get; }
+
+    /// <summary>The options the network was created with.</summary>
     public NetworkOptions Options { get; }
+
+    /// <summary>The accelerator the machines run with (<c>kvm</c> or <c>tcg</c>) and why it was chosen.</summary>
     public AcceleratorVerdict Accelerator { get; }
+
+    /// <summary>The private (0700) directory that holds the network's sockets and each machine's state; removed on disposal.</summary>
     public string StateDirectory => state.Path;
 
+    /// <summary>Every machine of the network, started or not.</summary>
     public IReadOnlyCollection<Machine> Machines => machines.Values;
 
+    /// <summary>The machine of that name.</summary>
+    /// <exception cref="KeyNotFoundException">The network has no such machine (the message lists those it has).</exception>
     public Machine this[string name] => machines.TryGetValue(name, out var m) ? m
         : throw new KeyNotFoundException($"the network has no machine '{name}' (it has: {string.Join(", ", machines.Keys)})");
 
@@ -50,6 +62,12 @@ public sealed class VirtualNetwork : IAsyncDisposable
     /// chooses the accelerator and starts the VLAN switches. Machines start with <see cref="StartAllAsync"/>
     /// or on first use.
     /// </summary>
+    /// <param name="manifestPath"><c>network.json</c>, or the directory (nix-build result) that holds it.</param>
+    /// <param name="options">How to run the machines; null for the defaults.</param>
+    /// <param name="ct">Cancels the accelerator probe and the switches' start.</param>
+    /// <exception cref="ManifestException">The manifest cannot be read or is not valid.</exception>
+    /// <exception cref="MissingToolException">QEMU, vde_switch or util-linux is not installed.</exception>
+    /// <exception cref="NetworkSetupException">A VLAN switch did not start, or KVM was asked for but cannot be used.</exception>
     public static async Task<VirtualNetwork> CreateAsync(string manifestPath, NetworkOptions? options = null, CancellationToken ct = default)
     {
         options ??= new NetworkOptions();
@@ -60,7 +78,7 @@ public sealed class VirtualNetwork : IAsyncDisposable
         // The probe boots our own initrd (it answers nixvm.probe); a NixOS initrd would not.
         var probe = manifest.Machines.FirstOrDefault(m => m.Backend == "host");
         var accelerator = probe is null && options.Accelerator == AcceleratorMode.Auto
-            ? throw new InvalidOperationException($"network '{manifest.Name}' has no host-backend machine to probe KVM with; choose the accelerator (kvm or tcg) for a nixos network")
+            ? throw new NetworkSetupException($"network '{manifest.Name}' has no host-backend machine to probe KVM with; choose the accelerator (kvm or tcg) for a nixos network")
             : await new AcceleratorProbe(options.ResolvedCacheDirectory)
                 .ResolveAsync(options.Accelerator, probe?.Kernel ?? "", probe?.Initrd ?? "", ct);
         log.Driver($"network '{manifest.Name}': {manifest.Machines.Count} machine(s), VLANs [{string.Join(", ", manifest.Vlans)}]; accelerator {accelerator.Accelerator}: {accelerator.Reason}");
@@ -82,6 +100,7 @@ public sealed class VirtualNetwork : IAsyncDisposable
     }
 
     /// <summary>Boots every machine (at most <see cref="NetworkOptions.MaxParallelBoots"/> at a time) and waits until all are ready.</summary>
+    /// <exception cref="MachineFailedException">A machine did not start or did not become ready within <see cref="NetworkOptions.BootTimeout"/>.</exception>
     public async Task StartAllAsync(CancellationToken ct = default)
     {
         var clock = Stopwatch.StartNew();
@@ -99,13 +118,18 @@ public sealed class VirtualNetwork : IAsyncDisposable
     /// Stops every running machine's services (see <see cref="Machine.StopServicesAsync"/>; machines
     /// in parallel, each in reverse start order) and copies their logs into the log directory.
     /// </summary>
+    /// <exception cref="NixVmException">A machine failed or its stop command failed (the other machines' services are stopped all the same).</exception>
     public Task StopServicesAsync(CancellationToken ct = default) =>
         Task.WhenAll(machines.Values.Select(m => m.StopServicesAsync(ct)));
 
     /// <summary>The host's 1-minute load average, logged next to timings since boots are CPU-bound.</summary>
-    public static string HostLoad() =>
+    internal static string HostLoad() =>
         File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Split(' ')[0] : "?";
 
+    /// <summary>
+    /// Stops every machine's services (failures are logged, not thrown), kills every QEMU and VLAN
+    /// switch, and removes the state directory.
+    /// </summary>
     public async ValueTask DisposeAsync()
     {
         // Services stop gracefully (and leave their logs) before QEMU is killed.
@@ -120,7 +144,7 @@ public sealed class VirtualNetwork : IAsyncDisposable
     async Task StopServicesQuietlyAsync(Machine machine)
     {
         try { await machine.StopServicesAsync(); }
-        catch (Exception e) when (e is MachineFailedException or CommandFailedException or CommandTimeoutException)
+        catch (NixVmException e)
         {
             Log.Machine(machine.Name, $"could not stop the services: {e.Message}");
         }

@@ -43,8 +43,7 @@ up.SetAction(async (parse, _) =>
         Console.Error.WriteLine("interrupted while starting; stopped");
         return 130;
     }
-    catch (Exception e) when (e is NixVm.Driver.Machines.MachineFailedException or NixVm.Driver.Manifest.ManifestException
-                                  or NixVm.Driver.Processes.MissingToolException or InvalidOperationException)
+    catch (NixVmException e)
     {
         Console.Error.WriteLine($"error: {e.Message}");
         return 1;

@@ -3,16 +3,13 @@ using NixVm.Driver.Processes;
 
 namespace NixVm.Driver.Accelerators;
 
-/// <summary>The accelerator chosen for a run, and why.</summary>
-public sealed record AcceleratorVerdict(string Accelerator, string Reason);
-
 /// <summary>
 /// Resolves <see cref="AcceleratorMode.Auto"/>. A readable <c>/dev/kvm</c> is not enough: some hosts
 /// (nested PVM, like our CI) expose one on which a stock kernel hangs. So we boot the real guest
 /// kernel under KVM with <c>nixvm.probe</c> on its command line (the init prints
 /// <see cref="ProbeMarker"/> and powers off) and cache the verdict per host kernel, QEMU and guest kernel.
 /// </summary>
-public sealed class AcceleratorProbe(string cacheDirectory, string kvmDevice = "/dev/kvm")
+sealed class AcceleratorProbe(string cacheDirectory, string kvmDevice = "/dev/kvm")
 {
     public const string ProbeMarker = "NIXVM-PROBE-OK";
     public static readonly TimeSpan ProbeTimeout = TimeSpan.FromSeconds(15);
@@ -24,7 +21,7 @@ public sealed class AcceleratorProbe(string cacheDirectory, string kvmDevice = "
             case AcceleratorMode.Tcg:
                 return new("tcg", "asked for TCG");
             case AcceleratorMode.Kvm:
-                return KvmUsable(out var why) ? new("kvm", "asked for KVM") : throw new InvalidOperationException($"KVM was asked for but {why}");
+                return KvmUsable(out var why) ? new("kvm", "asked for KVM") : throw new NetworkSetupException($"KVM was asked for but {why}");
         }
         if (!KvmUsable(out var reason)) return new("tcg", reason);
         var key = CacheKey(kernel);

@@ -7,7 +7,7 @@ namespace NixVm.Driver.Coverage;
 /// Writes an lcov tracefile as Cobertura XML (what CI servers and ReportGenerator read). lcov 1.16
 /// has no Cobertura output; one package per directory, one class per source file, paths absolute.
 /// </summary>
-public static class CoberturaWriter
+static class CoberturaWriter
 {
     public static void Write(LcovTracefile trace, string path)
     {

@@ -1,4 +1,5 @@
 using NixVm.Driver.Machines;
+using NixVm.Driver.Processes;
 
 namespace NixVm.Driver.Coverage;
 
@@ -12,7 +13,7 @@ namespace NixVm.Driver.Coverage;
 public static class CoverageCollector
 {
     /// <summary>Below a machine's <c>xchg</c> directory (the guest's <c>/tmp/xchg</c>).</summary>
-    public const string DataSubdirectory = "coverage-data";
+    internal const string DataSubdirectory = "coverage-data";
 
     static readonly TimeSpan StopTimeout = TimeSpan.FromSeconds(30);
 
@@ -21,7 +22,13 @@ public static class CoverageCollector
     /// long-running server writes its data only when it exits; it should exit with status 0, since
     /// the init powers the guest off when a service fails), then captures what every machine
     /// wrote — also a machine that crashed or was never started (<see cref="MachineCoverageStatus.NoData"/>).
+    /// Machines that cannot stop their programs are logged, not thrown.
     /// </summary>
+    /// <param name="network">The network, not yet disposed.</param>
+    /// <param name="outputDirectory">The report's directory (its content is replaced).</param>
+    /// <param name="ct">Cancels the collection.</param>
+    /// <exception cref="MissingToolException">lcov is not installed.</exception>
+    /// <exception cref="InvalidOperationException">lcov could not merge the machines' tracefiles or write the HTML report.</exception>
     public static async Task<CoverageReport> CollectAsync(VirtualNetwork network, string outputDirectory, CancellationToken ct = default)
     {
         await Task.WhenAll(network.Machines.Where(m => m.IsReady).Select(m => StopInstrumentedProgramsAsync(m, network, ct)));
@@ -59,7 +66,7 @@ public static class CoverageCollector
             var said = await machine.SucceedAsync(StopScript, StopTimeout, ct);
             network.Log.Machine(machine.Name, "coverage: instrumented programs " + said.Trim());
         }
-        catch (Exception e) when (e is MachineFailedException or CommandFailedException or CommandTimeoutException)
+        catch (NixVmException e)
         {
             // Collect what exists: the data of programs that exited earlier is on the host already.
             network.Log.Machine(machine.Name, $"coverage: could not stop instrumented programs: {e.Message}");

@@ -14,10 +14,10 @@ namespace NixVm.Driver.Coverage;
 /// <c>&lt;outputDirectory&gt;/dotnet/hits/&lt;machine&gt;/</c>, one directory per machine, where the
 /// build turns them into that machine's report. Call it after the services have stopped.
 /// </summary>
-public static class DotnetCoverage
+static class DotnetCoverage
 {
     /// <summary>Below the coverage directory: one directory of hits files per machine.</summary>
-    public static readonly string HitsSubdirectory = Path.Combine("dotnet", "hits");
+    internal static readonly string HitsSubdirectory = Path.Combine("dotnet", "hits");
 
     const string Exchange = "coverage-dotnet";
 
@@ -49,7 +49,7 @@ public static class DotnetCoverage
             foreach (var file in Directory.EnumerateFiles(exchange))
                 File.Move(file, Path.Combine(hostDirectory, Path.GetFileName(file)), overwrite: true);
         }
-        catch (Exception e) when (e is MachineFailedException or CommandFailedException or CommandTimeoutException)
+        catch (NixVmException e)
         {
             network.Log.Machine(machine.Name, $"coverage: could not copy .NET hits files: {e.Message}");
         }

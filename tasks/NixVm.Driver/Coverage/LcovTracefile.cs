@@ -2,22 +2,8 @@ using System.Globalization;
 
 namespace NixVm.Driver.Coverage;
 
-/// <summary>Line and branch counters of one source file, summed over all test names of a tracefile.</summary>
-public sealed class SourceFileCoverage(string path)
-{
-    public string Path { get; } = path;
-
-    /// <summary>Line number → execution count (lines gcov considers executable).</summary>
-    public SortedDictionary<int, long> Lines { get; } = new();
-
-    /// <summary>(line, block, branch) → times taken (0 also when lcov says "-", never reached).</summary>
-    public SortedDictionary<(int Line, int Block, int Branch), long> Branches { get; } = new();
-
-    public IEnumerable<int> HitLines => Lines.Where(l => l.Value > 0).Select(l => l.Key);
-}
-
 /// <summary>An lcov tracefile (<c>.info</c>) as read back for figures, Cobertura and tests.</summary>
-public sealed class LcovTracefile
+sealed class LcovTracefile
 {
     readonly SortedDictionary<string, SourceFileCoverage> files = new(StringComparer.Ordinal);
 
@@ -65,21 +51,4 @@ public sealed class LcovTracefile
         long Long(string s) => long.TryParse(s, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var v) ? v
             : throw new FormatException($"{path}:{n}: '{s}' is not a count");
     }
-}
-
-/// <summary>Found and hit lines and branches.</summary>
-public sealed record CoverageFigures(int Lines, int LinesHit, int Branches, int BranchesHit)
-{
-    public static CoverageFigures Of(IEnumerable<SourceFileCoverage> files)
-    {
-        var t = files.ToList();
-        return new(t.Sum(f => f.Lines.Count), t.Sum(f => f.Lines.Count(l => l.Value > 0)),
-            t.Sum(f => f.Branches.Count), t.Sum(f => f.Branches.Count(b => b.Value > 0)));
-    }
-
-    public double LineRate => Lines == 0 ? 0 : (double)LinesHit / Lines;
-    public double BranchRate => Branches == 0 ? 0 : (double)BranchesHit / Branches;
-
-    public override string ToString() => string.Create(CultureInfo.InvariantCulture,
-        $"lines {LineRate:0.0%} ({LinesHit}/{Lines}), branches {BranchRate:0.0%} ({BranchesHit}/{Branches})");
 }

@@ -6,7 +6,7 @@ namespace NixVm.Driver.Coverage;
 /// Cobertura XML and an HTML report. Needs only lcov on the host, not a running network, so it
 /// also works from a plain command line on directories kept from a run.
 /// </summary>
-public static class NativeCoverage
+static class NativeCoverage
 {
     /// <summary>
     /// Captures each machine's data directory (machine name → directory, which may not exist) into

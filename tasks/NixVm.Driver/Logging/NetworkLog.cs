@@ -5,7 +5,7 @@ namespace NixVm.Driver.Logging;
 /// the driver's own lines (commands, waits, timings) to <c>&lt;dir&gt;/driver.log</c>, and all of it, as it
 /// arrives, to an optional sink such as the test's output.
 /// </summary>
-public sealed class NetworkLog : IDisposable
+sealed class NetworkLog : IDisposable
 {
     readonly string? directory;
     readonly Action<string>? sink;

@@ -8,7 +8,13 @@ public sealed partial class Machine
     /// Runs a bash command as root in the guest (starting and waiting for the machine if needed) and
     /// returns its status, stdout and stderr. Like the nixpkgs driver, the command runs under
     /// <c>set -euo pipefail</c>. On timeout or cancellation the command and all its processes are killed.
+    /// A non-zero exit status is returned, not thrown.
     /// </summary>
+    /// <param name="command">A bash command line (may span lines).</param>
+    /// <param name="timeout">How long it may run (default <see cref="NetworkOptions.CommandTimeout"/>).</param>
+    /// <param name="ct">Kills the command and throws <see cref="OperationCanceledException"/>.</param>
+    /// <exception cref="CommandTimeoutException">The command did not finish within the timeout and was killed.</exception>
+    /// <exception cref="MachineFailedException">The machine did not boot, or it failed while the command ran (the machine is stopped).</exception>
     public async Task<ExecResult> ExecuteAsync(string command, TimeSpan? timeout = null, CancellationToken ct = default)
     {
         await WaitForReadyAsync(ct);
@@ -24,7 +30,10 @@ public sealed partial class Machine
         }
     }
 
-    /// <summary>Runs each command, requiring exit status 0; returns their stdout concatenated.</summary>
+    /// <summary>Runs a command that must succeed (exit status 0); returns its stdout.</summary>
+    /// <exception cref="CommandFailedException">The command exited with another status (the message has its stderr).</exception>
+    /// <exception cref="CommandTimeoutException">The command did not finish within the timeout and was killed.</exception>
+    /// <exception cref="MachineFailedException">The machine did not boot, or it failed while the command ran.</exception>
     public async Task<string> SucceedAsync(string command, TimeSpan? timeout = null, CancellationToken ct = default)
     {
         var r = await ExecuteAsync(command, timeout, ct);
@@ -33,6 +42,9 @@ public sealed partial class Machine
     }
 
     /// <summary>Runs a command that must fail (non-zero exit status); returns its stdout.</summary>
+    /// <exception cref="CommandFailedException">The command exited with status 0.</exception>
+    /// <exception cref="CommandTimeoutException">The command did not finish within the timeout and was killed.</exception>
+    /// <exception cref="MachineFailedException">The machine did not boot, or it failed while the command ran.</exception>
     public async Task<string> FailAsync(string command, TimeSpan? timeout = null, CancellationToken ct = default)
     {
         var r = await ExecuteAsync(command, timeout, ct);
@@ -40,24 +52,47 @@ public sealed partial class Machine
         return r.Stdout;
     }
 
-    /// <summary>Repeats a command until it succeeds; returns its stdout.</summary>
+    /// <summary>
+    /// Repeats a command (with a growing pause, up to 1 s) until it succeeds; returns its stdout.
+    /// Each try may run for what is left of the timeout.
+    /// </summary>
+    /// <param name="command">A bash command line.</param>
+    /// <param name="timeout">How long to keep trying (default <see cref="NetworkOptions.WaitTimeout"/>).</param>
+    /// <param name="ct">Stops trying and throws <see cref="OperationCanceledException"/>.</param>
+    /// <exception cref="MachineTimeoutException">It did not succeed in time (the message has the last exit code and stderr).</exception>
+    /// <exception cref="MachineFailedException">The machine did not boot, or it failed meanwhile.</exception>
     public Task<string> WaitUntilSucceedsAsync(string command, TimeSpan? timeout = null, CancellationToken ct = default) =>
         RetryAsync(command, wantSuccess: true, timeout, ct);
 
-    /// <summary>Repeats a command until it fails; returns its stdout.</summary>
+    /// <summary>Repeats a command until it fails (non-zero exit status); returns its stdout. Otherwise like <see cref="WaitUntilSucceedsAsync"/>.</summary>
+    /// <exception cref="MachineTimeoutException">It did not fail in time.</exception>
+    /// <exception cref="MachineFailedException">The machine did not boot, or it failed meanwhile.</exception>
     public Task<string> WaitUntilFailsAsync(string command, TimeSpan? timeout = null, CancellationToken ct = default) =>
         RetryAsync(command, wantSuccess: false, timeout, ct);
 
+    /// <summary>Waits until something in the guest accepts TCP connections on <paramref name="address"/>:<paramref name="port"/> (<c>nc -z</c>).</summary>
+    /// <exception cref="MachineTimeoutException">The port did not open within the timeout (default <see cref="NetworkOptions.WaitTimeout"/>).</exception>
+    /// <exception cref="MachineFailedException">The machine did not boot, or it failed meanwhile.</exception>
     public Task WaitForOpenPortAsync(int port, string address = "localhost", TimeSpan? timeout = null, CancellationToken ct = default) =>
         WaitUntilSucceedsAsync($"nc -z {Shell.Quote(address)} {port}", timeout, ct);
 
+    /// <summary>Waits until nothing in the guest accepts TCP connections on <paramref name="address"/>:<paramref name="port"/>.</summary>
+    /// <exception cref="MachineTimeoutException">The port was still open after the timeout (default <see cref="NetworkOptions.WaitTimeout"/>).</exception>
+    /// <exception cref="MachineFailedException">The machine did not boot, or it failed meanwhile.</exception>
     public Task WaitForClosedPortAsync(int port, string address = "localhost", TimeSpan? timeout = null, CancellationToken ct = default) =>
         WaitUntilFailsAsync($"nc -z {Shell.Quote(address)} {port}", timeout, ct);
 
+    /// <summary>Waits until a path exists in the guest.</summary>
+    /// <exception cref="MachineTimeoutException">It did not appear within the timeout (default <see cref="NetworkOptions.WaitTimeout"/>).</exception>
+    /// <exception cref="MachineFailedException">The machine did not boot, or it failed meanwhile.</exception>
     public Task WaitForFileAsync(string path, TimeSpan? timeout = null, CancellationToken ct = default) =>
         WaitUntilSucceedsAsync($"test -e {Shell.Quote(path)}", timeout, ct);
 
     /// <summary>Waits until a systemd unit is active (NixOS guests); fails at once if it failed.</summary>
+    /// <exception cref="CommandFailedException">The unit failed.</exception>
+    /// <exception cref="MachineTimeoutException">It was not active within the timeout (default <see cref="NetworkOptions.WaitTimeout"/>).</exception>
+    /// <exception cref="InvalidOperationException">The guest has no systemd (a host-backend machine).</exception>
+    /// <exception cref="MachineFailedException">The machine did not boot, or it failed meanwhile.</exception>
     public async Task WaitForUnitAsync(string unit, TimeSpan? timeout = null, CancellationToken ct = default)
     {
         var limit = timeout ?? context.Options.WaitTimeout;
@@ -74,13 +109,19 @@ public sealed partial class Machine
             try { await Task.Delay(delay, deadline.Token); }
             catch (OperationCanceledException) when (!ct.IsCancellationRequested)
             {
-                throw new TimeoutException($"machine '{Name}': unit \"{unit}\" not active after {limit.TotalSeconds:0} s (state: {state})");
+                throw new MachineTimeoutException(Name, $"unit \"{unit}\" not active after {limit.TotalSeconds:0} s (state: {state})", limit);
             }
             delay = Next(delay);
         }
     }
 
-    /// <summary>Waits until a serial-console line (since the latest start) matches the pattern.</summary>
+    /// <summary>Waits until a serial-console line (since the latest start) matches the pattern; returns the match.</summary>
+    /// <param name="pattern">A .NET regular expression, matched against each line.</param>
+    /// <param name="timeout">How long to wait (default <see cref="NetworkOptions.WaitTimeout"/>).</param>
+    /// <param name="ct">Stops waiting and throws <see cref="OperationCanceledException"/>.</param>
+    /// <exception cref="MachineTimeoutException">No line matched in time.</exception>
+    /// <exception cref="MachineFailedException">QEMU exited before a line matched.</exception>
+    /// <exception cref="InvalidOperationException">The machine has not been started.</exception>
     public async Task<Match> WaitForConsoleTextAsync(string pattern, TimeSpan? timeout = null, CancellationToken ct = default)
     {
         if (console is null) throw new InvalidOperationException($"machine '{Name}' has not been started");
@@ -90,7 +131,11 @@ public sealed partial class Machine
         try { return await console.WaitForTextAsync(new Regex(pattern), 0, deadline.Token); }
         catch (OperationCanceledException) when (!ct.IsCancellationRequested)
         {
-            throw new TimeoutException($"machine '{Name}': no console line matched /{pattern}/ within {limit.TotalSeconds:0} s");
+            throw new MachineTimeoutException(Name, $"no console line matched /{pattern}/ within {limit.TotalSeconds:0} s", limit);
+        }
+        catch (EndOfStreamException e)
+        {
+            throw new MachineFailedException(Name, $"{e.Message} before a console line matched /{pattern}/");
         }
     }
 
@@ -110,18 +155,12 @@ public sealed partial class Machine
                 if ((last.ExitCode == 0) == wantSuccess) return last.Stdout;
             }
             if (clock.Elapsed + delay >= limit)
-                throw new TimeoutException($"machine '{Name}': `{command}` did not {(wantSuccess ? "succeed" : "fail")} within {limit.TotalSeconds:0.#} s"
-                    + (last is null ? "" : $" (last exit code {last.ExitCode}{(last.StderrBytes.Length > 0 ? ", stderr: " + last.Stderr.Trim() : "")})"));
+                throw new MachineTimeoutException(Name, $"`{command}` did not {(wantSuccess ? "succeed" : "fail")} within {limit.TotalSeconds:0.#} s"
+                    + (last is null ? "" : $" (last exit code {last.ExitCode}{(last.StderrBytes.Length > 0 ? ", stderr: " + last.Stderr.Trim() : "")})"), limit, command);
             await Task.Delay(delay, ct);
             delay = Next(delay);
         }
     }
 
     static TimeSpan Next(TimeSpan delay) => TimeSpan.FromMilliseconds(Math.Min(1000, delay.TotalMilliseconds * 2));
-}
-
-/// <summary>POSIX shell quoting for values the driver puts into guest commands.</summary>
-public static class Shell
-{
-    public static string Quote(string s) => "'" + s.Replace("'", "'\\''") + "'";
 }

@@ -2,7 +2,13 @@ namespace NixVm.Driver.Machines;
 
 public sealed partial class Machine
 {
-    /// <summary>Copies a host file or directory into the guest (through the shared directory, <c>/tmp/shared</c>).</summary>
+    /// <summary>Copies a host file or directory into the guest (through the shared directory, <c>/tmp/shared</c>), creating the target's parent directories.</summary>
+    /// <param name="hostPath">The file or directory on the host.</param>
+    /// <param name="guestPath">Where the copy goes in the guest (the full path of the copy, not its directory).</param>
+    /// <param name="ct">Cancels the copy.</param>
+    /// <exception cref="FileNotFoundException"><paramref name="hostPath"/> does not exist.</exception>
+    /// <exception cref="CommandFailedException">The guest could not copy it (for example a read-only target).</exception>
+    /// <exception cref="MachineFailedException">The machine did not boot, or it failed meanwhile.</exception>
     public async Task CopyFromHostAsync(string hostPath, string guestPath, CancellationToken ct = default)
     {
         var name = Path.GetFileName(Path.TrimEndingDirectorySeparator(hostPath));
@@ -19,7 +25,12 @@ public sealed partial class Machine
         finally { Directory.Delete(transfer.Host, recursive: true); }
     }
 
-    /// <summary>Copies a guest file or directory into a host directory; returns the host path of the copy.</summary>
+    /// <summary>Copies a guest file or directory into a host directory (created if needed, files there overwritten); returns the host path of the copy.</summary>
+    /// <param name="guestPath">The file or directory in the guest.</param>
+    /// <param name="hostDirectory">The host directory the copy goes into, under the same name.</param>
+    /// <param name="ct">Cancels the copy.</param>
+    /// <exception cref="CommandFailedException">The guest could not copy it (for example it does not exist).</exception>
+    /// <exception cref="MachineFailedException">The machine did not boot, or it failed meanwhile.</exception>
     public async Task<string> CopyToHostAsync(string guestPath, string hostDirectory, CancellationToken ct = default)
     {
         var transfer = NewTransferDirectory();

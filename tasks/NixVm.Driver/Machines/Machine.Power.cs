@@ -4,7 +4,12 @@ public sealed partial class Machine
 {
     static readonly TimeSpan PowerOffGrace = TimeSpan.FromSeconds(60);
 
-    /// <summary>Powers the guest off cleanly (its services stopped as by <see cref="StopServicesAsync"/>, then <c>poweroff</c> in its shell) and waits for QEMU to exit.</summary>
+    /// <summary>
+    /// Powers the guest off cleanly (its services stopped as by <see cref="StopServicesAsync"/>, then
+    /// <c>poweroff</c> in its shell) and waits for QEMU to exit (killing it after 60 s). Does nothing
+    /// when the machine is not running.
+    /// </summary>
+    /// <exception cref="NixVmException">The machine failed to become ready, or stopping its services failed.</exception>
     public async Task ShutdownAsync(CancellationToken ct = default)
     {
         if (!IsRunning) return;
@@ -14,7 +19,8 @@ public sealed partial class Machine
         await WaitForExitOrKillAsync(ct);
     }
 
-    /// <summary>Simulates a power failure: QEMU quits at once (QMP <c>quit</c>).</summary>
+    /// <summary>Simulates a power failure: QEMU quits at once (QMP <c>quit</c>); services are not stopped. Does nothing when the machine is not running.</summary>
+    /// <exception cref="MonitorCommandException">QEMU refused to quit.</exception>
     public async Task CrashAsync(CancellationToken ct = default)
     {
         if (!IsRunning) return;
@@ -25,6 +31,8 @@ public sealed partial class Machine
     }
 
     /// <summary>Reboots the guest: its services stop, it powers off (QEMU runs with -no-reboot), then the machine starts again and is waited for.</summary>
+    /// <exception cref="MachineFailedException">The machine did not become ready, before or after the reboot.</exception>
+    /// <exception cref="NixVmException">Stopping its services failed.</exception>
     public async Task RebootAsync(CancellationToken ct = default)
     {
         await WaitForReadyAsync(ct);

@@ -13,6 +13,8 @@ public sealed partial class Machine
     /// not running, or still booting, only gets its service logs copied (this never waits for a
     /// boot); a second call does nothing until the next boot.
     /// </summary>
+    /// <exception cref="CommandFailedException">The guest's stop script failed.</exception>
+    /// <exception cref="MachineFailedException">The machine failed while its services stopped.</exception>
     public async Task StopServicesAsync(CancellationToken ct = default)
     {
         if (IsRunning && shellConnected && !servicesStopped)

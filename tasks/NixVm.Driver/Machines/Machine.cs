@@ -9,9 +9,10 @@ namespace NixVm.Driver.Machines;
 /// <summary>
 /// One QEMU guest speaking the NixOS backdoor protocol: we listen on <c>shell</c> and
 /// <c>monitor</c> before QEMU starts and QEMU connects to both (so the ready marker cannot be
-/// lost); QMP is QEMU's server socket; the serial console is QEMU's stdout.
+/// lost); QMP is QEMU's server socket; the serial console is QEMU's stdout. Get one from the
+/// <see cref="VirtualNetwork"/> that owns it (<c>network["name"]</c>); commands start it on first use.
 /// </summary>
-public sealed partial class Machine : IAsyncDisposable
+public sealed partial class Machine
 {
     readonly MachineContext context;
     ChildProcess? process;
@@ -29,16 +30,22 @@ public sealed partial class Machine : IAsyncDisposable
         StateDirectory = Path.Combine(context.StateRoot, "vm-state-" + manifest.Name);
     }
 
+    /// <summary>The machine's name in the network.</summary>
     public string Name => Manifest.Name;
+
+    /// <summary>The machine as built: interfaces (MAC, IPv4 per VLAN), declared forwards, memory, cores, kernel.</summary>
     public MachineManifest Manifest { get; }
 
     /// <summary>The machine's private state directory (sockets, <c>xchg</c>); removed with the network.</summary>
     public string StateDirectory { get; }
 
+    /// <summary>Whether QEMU is running (the guest may still be booting).</summary>
     public bool IsRunning => process is { HasExited: false };
 
     /// <summary>QEMU's pid while the machine runs.</summary>
     public int? ProcessId => process?.Pid;
+
+    /// <summary>Whether QEMU is running and connected to the driver (see <see cref="WaitForReadyAsync"/> for the guest's shell).</summary>
     public bool IsReady => shell is not null && IsRunning;
 
     /// <summary>Time from QEMU's start to the guest's ready marker, for the latest boot.</summary>
@@ -50,7 +57,9 @@ public sealed partial class Machine : IAsyncDisposable
     /// <summary>Everything the serial console printed since the last start.</summary>
     public string ConsoleText => console?.Text ?? "";
 
-    /// <summary>Starts QEMU; returns once QEMU has connected its monitor and shell (the guest is still booting).</summary>
+    /// <summary>Starts QEMU; returns once QEMU has connected its monitor and shell (the guest is still booting). Does nothing when it runs already.</summary>
+    /// <exception cref="MachineFailedException">QEMU did not start or did not connect within <see cref="NetworkOptions.BootTimeout"/>.</exception>
+    /// <exception cref="MissingToolException">util-linux (setsid, setpriv) is not installed.</exception>
     public async Task StartAsync(CancellationToken ct = default)
     {
         if (IsRunning) return;
@@ -104,7 +113,7 @@ public sealed partial class Machine : IAsyncDisposable
             shell = new BackdoorShell(Name, new BackdoorSockets(sockets["shell"], sockets["stdout"], sockets["stderr"], sockets["control"]), context.Log);
             monitor = new HmpMonitor(sockets["monitor"]);
             await UntilExitOrAsync(monitor.WaitForPromptAsync(startup.Token), startup.Token);
-            qmp = await QmpClient.ConnectAsync(qmpPath, startup.Token);
+            qmp = await QmpClient.ConnectAsync(Name, qmpPath, startup.Token);
             shellConnected = false;
             context.Log.Machine(Name, $"QEMU running (pid {process.Pid})");
         }
@@ -120,6 +129,7 @@ public sealed partial class Machine : IAsyncDisposable
     bool shellConnected;
 
     /// <summary>Waits until the guest's root shell is up (starting the machine if needed); fails at once if the guest reports a boot failure.</summary>
+    /// <exception cref="MachineFailedException">The guest reported a boot failure, QEMU exited, or the guest was not ready within <see cref="NetworkOptions.BootTimeout"/> (the machine is stopped).</exception>
     public async Task WaitForReadyAsync(CancellationToken ct = default)
     {
         if (!IsRunning) await StartAsync(ct);
@@ -218,5 +228,6 @@ public sealed partial class Machine : IAsyncDisposable
             File.Delete(Path.Combine(StateDirectory, "qmp"));
     }
 
-    public async ValueTask DisposeAsync() => await StopProcessAsync();
+    /// <summary>Kills QEMU and closes the machine's connections (the network does this when it is disposed).</summary>
+    internal async ValueTask DisposeAsync() => await StopProcessAsync();
 }

@@ -7,20 +7,22 @@ namespace NixVm.Driver.Machines;
 /// <summary>QEMU's machine protocol: newline-delimited JSON, QEMU is the server (as in the nixpkgs driver).</summary>
 sealed class QmpClient : IDisposable
 {
+    readonly string machine;
     readonly Socket socket;
     readonly StreamReader reader;
     readonly StreamWriter writer;
     readonly SemaphoreSlim gate = new(1, 1);
 
-    QmpClient(Socket socket)
+    QmpClient(string machine, Socket socket)
     {
+        this.machine = machine;
         this.socket = socket;
         var stream = new NetworkStream(socket, ownsSocket: false);
         reader = new StreamReader(stream);
         writer = new StreamWriter(stream) { AutoFlush = true, NewLine = "\n" };
     }
 
-    public static async Task<QmpClient> ConnectAsync(string path, CancellationToken ct)
+    public static async Task<QmpClient> ConnectAsync(string machine, string path, CancellationToken ct)
     {
         while (true)
         {
@@ -28,7 +30,7 @@ sealed class QmpClient : IDisposable
             try
             {
                 await socket.ConnectAsync(new UnixDomainSocketEndPoint(path), ct);
-                var client = new QmpClient(socket);
+                var client = new QmpClient(machine, socket);
                 await client.ReadMessageAsync(ct);                     // greeting {"QMP": …}
                 await client.ExecuteAsync("qmp_capabilities", null, ct);
                 return client;
@@ -41,6 +43,7 @@ sealed class QmpClient : IDisposable
         }
     }
 
+    /// <summary>Runs a command and returns its result; <see cref="MonitorCommandException"/> if QEMU answers with an error.</summary>
     public async Task<JsonNode?> ExecuteAsync(string command, object? arguments, CancellationToken ct)
     {
         await gate.WaitAsync(ct);
@@ -54,7 +57,7 @@ sealed class QmpClient : IDisposable
                 var message = await ReadMessageAsync(ct);
                 if (message.ContainsKey("event")) continue;   // asynchronous events (e.g. NIC_RX_FILTER_CHANGED) are not replies
                 if (message["error"] is JsonObject error)
-                    throw new InvalidOperationException($"QMP {command}: {error["desc"]}");
+                    throw new MonitorCommandException(machine, command, $"{error["desc"]}");
                 return message["return"];
             }
         }

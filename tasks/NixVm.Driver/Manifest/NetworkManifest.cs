@@ -4,13 +4,17 @@ using System.Text.Json.Serialization;
 namespace NixVm.Driver.Manifest;
 
 /// <summary>The <c>network.json</c> that <c>nix/build-vms.nix</c> writes next to the start scripts.</summary>
+/// <param name="SchemaVersion">The manifest's format version (the driver reads <see cref="CurrentSchemaVersion"/> only).</param>
+/// <param name="Name">The network's name.</param>
+/// <param name="Vlans">The VLAN numbers, one switch each.</param>
+/// <param name="Machines">The machines, in declaration order.</param>
 public sealed record NetworkManifest(
     int SchemaVersion,
     string Name,
     IReadOnlyList<int> Vlans,
     IReadOnlyList<MachineManifest> Machines)
 {
-    public const int CurrentSchemaVersion = 1;
+    internal const int CurrentSchemaVersion = 1;
 
     static readonly JsonSerializerOptions Options = new()
     {
@@ -21,7 +25,7 @@ public sealed record NetworkManifest(
     };
 
     /// <summary>Reads and validates a manifest; every problem is a <see cref="ManifestException"/> naming the file.</summary>
-    public static NetworkManifest Load(string path)
+    internal static NetworkManifest Load(string path)
     {
         string text;
         try { text = File.ReadAllText(path); }
@@ -32,7 +36,7 @@ public sealed record NetworkManifest(
         return Parse(text, path);
     }
 
-    public static NetworkManifest Parse(string json, string source)
+    internal static NetworkManifest Parse(string json, string source)
     {
         NetworkManifest? manifest;
         try { manifest = JsonSerializer.Deserialize<NetworkManifest>(json, Options); }
@@ -62,26 +66,9 @@ public sealed record NetworkManifest(
         }
     }
 
+    /// <summary>The machine of that name.</summary>
+    /// <exception cref="KeyNotFoundException">The network has no such machine (the message lists those it has).</exception>
     public MachineManifest Machine(string name) =>
         Machines.FirstOrDefault(m => m.Name == name)
         ?? throw new KeyNotFoundException($"the network '{Name}' has no machine '{name}' (it has: {string.Join(", ", Machines.Select(m => m.Name))})");
 }
-
-public sealed record MachineManifest(
-    string Name,
-    int Node,
-    string StartScript,
-    int MemoryMB,
-    int Cores,
-    IReadOnlyList<InterfaceManifest> Interfaces,
-    IReadOnlyList<ForwardManifest> Forwards,
-    string Kernel,
-    string Initrd,
-    string KernelParams,
-    string Backend);
-
-public sealed record InterfaceManifest(int Vlan, string Name, string Mac, string Ipv4, string Netdev);
-
-public sealed record ForwardManifest(string Protocol, int HostPort, int GuestPort);
-
-public sealed class ManifestException(string source, string message) : Exception($"{source}: {message}");

@@ -32,7 +32,7 @@ sealed class VdeSwitch : IAsyncDisposable
             {
                 var err = process.HasExited ? await process.StandardError.ReadToEndAsync(ct) : "no control socket after 10 s";
                 await process.DisposeAsync();
-                throw new InvalidOperationException($"vde_switch for VLAN {vlan} did not start: {err.Trim()}");
+                throw new NetworkSetupException($"vde_switch for VLAN {vlan} did not start: {err.Trim()}");
             }
             await Task.Delay(10, ct);
         }

@@ -9,7 +9,7 @@ namespace NixVm.Driver.Processes;
 /// own pid (setsid and setpriv exec, they do not fork), so there is no shell in between that could
 /// swallow our signal.
 /// </summary>
-public sealed class ChildProcess : IAsyncDisposable
+sealed class ChildProcess : IAsyncDisposable
 {
     readonly Process process;
 

@@ -1,7 +1,7 @@
 namespace NixVm.Driver.Processes;
 
 /// <summary>Finds the host programs the driver runs, with an error that says how to get them.</summary>
-public static class HostTools
+static class HostTools
 {
     public static string Find(string program, string installHint)
     {
@@ -16,10 +16,4 @@ public static class HostTools
     }
 
     public const string BootstrapHint = "run scripts/bootstrap (Debian/Ubuntu) or install it and put it on PATH";
-}
-
-public sealed class MissingToolException(string program, string hint)
-    : Exception($"'{program}' was not found on PATH: {hint}")
-{
-    public string Program { get; } = program;
 }

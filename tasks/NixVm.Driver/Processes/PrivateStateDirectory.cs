@@ -7,7 +7,7 @@ namespace NixVm.Driver.Processes;
 /// us and removes the directory when that pipe closes, so the sockets go away even when this
 /// process is killed with SIGKILL (the VMs themselves die by their parent-death signal).
 /// </summary>
-public sealed class PrivateStateDirectory : IAsyncDisposable
+sealed class PrivateStateDirectory : IAsyncDisposable
 {
     readonly Process reaper;
 

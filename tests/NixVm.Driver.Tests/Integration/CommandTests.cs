@@ -27,6 +27,7 @@ public class CommandTests(WebNetworkFixture fixture) : IClassFixture<WebNetworkF
         var e = await Assert.ThrowsAsync<CommandFailedException>(() => Client.SucceedAsync("echo oops >&2; false", ct: Ct));
         Assert.Contains("exit code 1", e.Message);
         Assert.Contains("oops", e.Message);
+        Assert.Equal(("client", "echo oops >&2; false", 1), (e.Machine, e.Command, e.Result.ExitCode));
         await Client.FailAsync("test -e /nonexistent", ct: Ct);
         await Assert.ThrowsAsync<CommandFailedException>(() => Client.FailAsync("true", ct: Ct));
     }
@@ -83,6 +84,7 @@ public class CommandTests(WebNetworkFixture fixture) : IClassFixture<WebNetworkF
         var e = await Assert.ThrowsAsync<CommandTimeoutException>(() =>
             Client.ExecuteAsync("echo started; sleep 300 | cat; echo never", TimeSpan.FromSeconds(1), Ct));
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(60), "the timeout was not honoured");
+        Assert.Equal(("client", TimeSpan.FromSeconds(1)), (e.Machine, e.Timeout));
         Assert.Equal("started\n", e.Partial.Stdout);
         Assert.Equal(137, e.Partial.ExitCode);
         Assert.Equal("", await Client.SucceedAsync("pgrep -x sleep || true", ct: Ct));
@@ -104,8 +106,9 @@ public class CommandTests(WebNetworkFixture fixture) : IClassFixture<WebNetworkF
         await Client.WaitForFileAsync("/tmp/later", TimeSpan.FromSeconds(60), Ct);
         await fixture.Network["webserver"].WaitForOpenPortAsync(80, timeout: TimeSpan.FromSeconds(60), ct: Ct);
         await Client.WaitForClosedPortAsync(81, "webserver", TimeSpan.FromSeconds(60), Ct);
-        var e = await Assert.ThrowsAsync<TimeoutException>(() => Client.WaitUntilSucceedsAsync("echo nope >&2; false", TimeSpan.FromSeconds(2), Ct));
+        var e = await Assert.ThrowsAsync<MachineTimeoutException>(() => Client.WaitUntilSucceedsAsync("echo nope >&2; false", TimeSpan.FromSeconds(2), Ct));
         Assert.Contains("nope", e.Message);
+        Assert.Equal("echo nope >&2; false", e.Command);
         await Client.WaitForConsoleTextAsync("nixvm: ready", TimeSpan.FromSeconds(5), Ct);
     }
 

@@ -63,5 +63,10 @@ public class LinkAndPowerTests
         var port = await network["webserver"].ForwardPortAsync(80, ct: Ct);
         using var http = new HttpClient();
         Assert.Contains("Hello from webserver", await http.GetStringAsync($"http://127.0.0.1:{port}/", Ct));
+
+        // QEMU refuses a host port that is taken; the refusal names the machine and the monitor command.
+        var e = await Assert.ThrowsAsync<MonitorCommandException>(() => network["webserver"].ForwardPortAsync(80, port, Ct));
+        Assert.Equal("webserver", e.Machine);
+        Assert.Contains($"127.0.0.1:{port}", e.Command);
     }
 }

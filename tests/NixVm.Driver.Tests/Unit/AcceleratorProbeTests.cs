@@ -21,7 +21,7 @@ public class AcceleratorProbeTests
         using var cache = new TempDirectory();
         var probe = new AcceleratorProbe(cache.Path, "/nonexistent/kvm");
         Assert.Equal("tcg", (await probe.ResolveAsync(AcceleratorMode.Tcg, "/k", "/i", TestContext.Current.CancellationToken)).Accelerator);
-        var e = await Assert.ThrowsAsync<InvalidOperationException>(() => probe.ResolveAsync(AcceleratorMode.Kvm, "/k", "/i", TestContext.Current.CancellationToken));
+        var e = await Assert.ThrowsAsync<NetworkSetupException>(() => probe.ResolveAsync(AcceleratorMode.Kvm, "/k", "/i", TestContext.Current.CancellationToken));
         Assert.Contains("KVM was asked for but /nonexistent/kvm does not exist", e.Message);
     }
 
