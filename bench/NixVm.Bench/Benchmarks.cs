@@ -104,7 +104,11 @@ sealed class Benchmarks(TextWriter output)
     static async Task<string> BuildAsync(string file, string n, CancellationToken ct)
     {
         var psi = new ProcessStartInfo(HostTools.Find("nix-build", HostTools.BootstrapHint),
-            ["--option", "substituters", "", "--no-out-link", file, "--argstr", "n", n]) { RedirectStandardOutput = true, RedirectStandardError = true };
+            ["--option", "substituters", "", "--no-out-link", file, "--argstr", "n", n])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
         using var p = Process.Start(psi)!;
         var stdout = await p.StandardOutput.ReadToEndAsync(ct);
         var stderr = await p.StandardError.ReadToEndAsync(ct);

@@ -1,8 +1,8 @@
+using System.Net.Http.Json;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using System.Net.Http.Json;
 
 // Posts "tick <n>" to the message board every Interval (from the configuration: environment
 // variables Api and Interval, or --Api=… arguments) and says so in its log.

@@ -91,8 +91,11 @@ public partial class CoverageTests
     {
         var variables = new Dictionary<string, string?>
         {
-            ["NIXVM_MANIFEST"] = manifest, ["NIXVM_LOG_DIR"] = logs, ["NIXVM_ACCELERATOR"] = "auto",
-            ["NIXVM_COVERAGE"] = coverageOn ? "1" : "0", ["NIXVM_COVERAGE_DIR"] = null,
+            ["NIXVM_MANIFEST"] = manifest,
+            ["NIXVM_LOG_DIR"] = logs,
+            ["NIXVM_ACCELERATOR"] = "auto",
+            ["NIXVM_COVERAGE"] = coverageOn ? "1" : "0",
+            ["NIXVM_COVERAGE_DIR"] = null,
         };
         var saved = variables.Keys.ToDictionary(k => k, Environment.GetEnvironmentVariable);
         foreach (var (k, v) in variables) Environment.SetEnvironmentVariable(k, v);

@@ -144,12 +144,12 @@ public sealed class DotnetCoverageTests(LocalFeed feed)
         // The tests run no .NET code on the host, and coverlet's Exclude (applied to services as to
         // the test assembly) leaves nothing to instrument in the one service.
         // On the command line ',' separates properties: %2C; the package's own assemblies stay excluded.
-        const string ExcludeGreeter = "-p:Exclude=[Greeter]*%2C[NixVm.Driver]*%2C[NixVm.Driver.Xunit]*";
+        const string excludeGreeter = "-p:Exclude=[Greeter]*%2C[NixVm.Driver]*%2C[NixVm.Driver.Xunit]*";
         using var project = new TestProject(feed, extraItems: """
                 <VirtualMachineService Include="greeter" Machine="webserver" Project="../Greeter/Greeter.csproj" Arguments="7000" Ready="tcp:7000" ReadyTimeout="180" />
             """);
         WriteProject(project, "Greeter", "<OutputType>Exe</OutputType>", GreeterProgram);
-        var build = await project.BuildAsync("-p:NixVmCoverage=true", ExcludeGreeter);
+        var build = await project.BuildAsync("-p:NixVmCoverage=true", excludeGreeter);
         Assert.True(build.ExitCode == 0, build.ToString());
         // These machines run no instrumented program: said so, not a crash.
         Assert.Contains("NixVm coverage: client no coverage data; webserver no coverage data", build.Output);
@@ -161,7 +161,7 @@ public sealed class DotnetCoverageTests(LocalFeed feed)
         Assert.True(File.Exists(Path.Combine(coverage, "summary.txt")));
         Assert.False(Directory.Exists(Path.Combine(coverage, "report")), "nothing to merge: no merged report");
 
-        var again = await project.BuildAsync("-p:NixVmCoverage=true", ExcludeGreeter);
+        var again = await project.BuildAsync("-p:NixVmCoverage=true", excludeGreeter);
         Assert.True(again.ExitCode == 0, again.ToString());
         Assert.DoesNotContain("NixVm: VM tests:", again.Output);
         Assert.DoesNotContain("NIXVM061", again.Output);
