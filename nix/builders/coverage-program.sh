@@ -18,6 +18,7 @@ for f in $(find "$dir/src" -type f \( -name '*.c' -o -name '*.cc' -o -name '*.cp
   objects="$objects $obj"
 done
 [ -n "$objects" ] || { echo "nixvm: instrumentedProgram '$name': no C/C++ sources in $src" >&2; exit 1; }
-# shellcheck disable=SC2086
+# shellcheck disable=SC2086 # objects and ldflags are lists of single words (store paths; checked in Nix)
 "$linker" --coverage $objects $ldflags -o "$out/bin/$name"
+# shellcheck disable=SC2086 # a list of paths under $out
 rm -f $objects

@@ -36,5 +36,6 @@ chmod -R u+w,go-w "$r"
 chmod 0755 "$r/init" "$r/.nixvm/bin/nixvm-stop-services" "$r/.nixvm/bin/nc" "$r/.nixvm/bin/busybox" "$r/.nixvm/bin/bash"
 chmod 1777 "$r/tmp"
 chmod 0700 "$r/root"
+# shellcheck source=cpio.sh # ($cpioFunctions)
 . "$cpioFunctions"
 mkcpio "$r" "$out"

@@ -12,6 +12,7 @@ strip_signature() {
   size=$(wc -c <"$1")
   [ "$size" -gt 40 ] && [ "$(tail -c 28 "$1" | head -c 27)" = "$magic" ] || return 0
   # struct module_signature (12 bytes) precedes the magic; its last 4 bytes: signature length (BE)
+  # shellcheck disable=SC2046 # four numbers, split on purpose
   set -- "$1" $(tail -c 40 "$1" | od -An -tu1 -j8 -N4)
   siglen=$(($2 * 16777216 + $3 * 65536 + $4 * 256 + $5))
   head -c $((size - 40 - siglen)) "$1" >"$1.tmp" && mv "$1.tmp" "$1"
@@ -41,5 +42,6 @@ done
 d=$r/usr/lib/modules/$kernelVersion
 mkdir -p "$d"
 for m in $moduleFiles; do echo "/.nixvm/modules/${m%%:*}.ko:"; done >"$d/modules.dep"
+# shellcheck source=cpio.sh # ($cpioFunctions)
 . "$cpioFunctions"
 mkcpio "$r" "$out"

@@ -30,8 +30,10 @@ install_file() { # source guest-path mode (files keep the declared mode; directo
   guest_dirs "${d%/*}" "${2%/*}"
   if [ -d "$1" ]; then cp -R "$1" "$d" && chmod -R u+w "$d"; else cp "$1" "$d" && chmod "$3" "$d"; fi
 }
+# shellcheck source=/dev/null # generated (nix/initrd.nix)
 . "$filesScriptPath"
 
+# shellcheck source=cpio.sh # ($cpioFunctions)
 . "$cpioFunctions"
 # Services' directories (with owner and mode) and masks (whiteouts) go into an archive of their
 # own, unpacked after machine.cpio, which holds their parents. Lines: "dir UID GID MODE PATH", "mask - - - PATH".

@@ -9,6 +9,7 @@ busybox mount -t devtmpfs devtmpfs /dev
 # Without a serial port (no -serial given) /dev/ttyS0 exists but cannot be opened.
 C=/dev/ttyS0
 { : >"$C"; } 2>/dev/null || C=/dev/null
+# shellcheck disable=SC2094 # the console is a terminal: read from and written to
 exec <"$C" >"$C" 2>&1
 echo # end the firmware's last line, so that our markers start a line
 
@@ -37,9 +38,11 @@ mkdir -p /dev/pts /dev/shm
 mount -a -T /.nixvm/fstab.early || fatal "mount /sys, /dev/pts and /dev/shm (see the message above)"
 
 step modules
+# shellcheck source=/dev/null # generated per machine (nix/initrd.nix)
 . /.nixvm/machine.sh || fatal "read /.nixvm/machine.sh"
 
 # modprobe finds them through /lib/modules/<version>/modules.dep in the initramfs (later hidden by /usr).
+# shellcheck disable=SC2086 # a list of module names
 modprobe -a $NIXVM_MODULES || fatal "load the kernel modules $NIXVM_MODULES (see the message above)"
 
 mount_shares() { # /.nixvm/fstab.shares; on failure, name the first mount missing
@@ -61,7 +64,7 @@ step network
 # clashes with an existing name.
 # One busybox ifconfig per interface (address, mask and up in one process; forks are what cost under TCG).
 ifconfig lo up || fatal "bring up lo"
-renames= slirp= same=1
+renames='' slirp='' same=1
 for d in /sys/class/net/*; do
   n=${d##*/}
   [ "$n" = lo ] && continue
@@ -136,7 +139,7 @@ backdoor() { # NixOS test-instrumentation's backdoor: a root shell on the first 
   exec </dev/hvc0 >/dev/hvc0
   exec 2>"$C"
   stty -F /dev/hvc0 raw -echo
-  cd /tmp
+  cd /tmp || fatal "cd /tmp"
   step backdoor
   echo "Spawning backdoor root shell..."
   PS1="" exec /.nixvm/bin/bash --norc /dev/hvc0

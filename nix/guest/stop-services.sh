@@ -10,6 +10,7 @@
 # /.nixvm/services/list.sh (generated per machine, see nix/services.nix) defines nixvm_stop_all
 # (stop_service calls) and nixvm_copy_all_logs (copy_log calls).
 [ -e /.nixvm/services/list.sh ] || exit 0
+# shellcheck source=/dev/null # generated per machine
 . /.nixvm/services/list.sh
 run=/.nixvm/run
 

@@ -1,6 +1,7 @@
 # Body of bin/run-vms (the config arrays above are generated): start the whole network by hand.
 # One vde_switch hub per VLAN plus one QEMU per machine, all in a private state directory that
 # is removed again on exit; nothing is left running (Ctrl-C, TERM or any failure).
+# shellcheck shell=bash disable=SC2154 # network, machines, vlans, forwards, qemu_pid: the generated prelude
 set -euo pipefail
 bin=$(cd "$(dirname "$0")" && pwd)
 accel=${NIXVM_ACCEL:-tcg}
@@ -15,6 +16,7 @@ state=$(mktemp -d "${TMPDIR:-/tmp}/nixvm-$network.XXXXXX")
 chmod 700 "$state"
 # SIGKILL runs no trap: a reaper removes the state directory once the last holder of this pipe
 # (we and the children below, which die with us) is gone.
+# shellcheck disable=SC2034 # never read: the open descriptor is what keeps the reaper waiting
 exec {reaper}> >(exec -a nixvm-reaper bash -c 'read -r _; rm -rf "$1"' nixvm-reaper "$state")
 pids=()
 cleanup() {
@@ -37,6 +39,7 @@ for v in "${vlans[@]}"; do
   mkfifo "$state/vde$v.in"
   "${pdeath[@]}" vde_switch --sock "$sock" --dirmode 0700 --hub <"$state/vde$v.in" >"$state/vde$v.log" 2>&1 &
   pids+=($!)
+  # shellcheck disable=SC2034 # never read: the open descriptor is the point
   exec {fd}>"$state/vde$v.in" # hold its stdin open: vde_switch exits on EOF
   for _ in $(seq 100); do [ -e "$sock/ctl" ] && break; sleep 0.05; done
   [ -e "$sock/ctl" ] || { echo "run-vms: vde_switch for VLAN $v did not start:" >&2; cat "$state/vde$v.log" >&2; exit 1; }
@@ -51,6 +54,7 @@ for m in "${machines[@]}"; do
     -monitor "unix:$d/monitor,server=on,wait=off" -serial "file:$d/console.log" -no-reboot \
     </dev/null >"$d/qemu.log" 2>&1 &
   pids+=($!)
+  # shellcheck disable=SC2004 # qemu_pid is associative (declare -A in the prelude): $m is a key
   qemu_pid[$m]=$!
 done
 
