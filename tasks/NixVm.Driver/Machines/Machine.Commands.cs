@@ -20,12 +20,12 @@ public sealed partial class Machine
         await WaitForReadyAsync(ct);
         try
         {
-            return await shell!.ExecuteAsync(command, timeout ?? context.Options.CommandTimeout, ct);
+            return await boot!.Shell.ExecuteAsync(command, timeout ?? context.Options.CommandTimeout, ct);
         }
         catch (EndOfStreamException)
         {
             var reason = await FailureReasonAsync();
-            await StopProcessAsync();
+            await StopBootAsync();
             throw new MachineFailedException(Name, $"lost the guest shell while running `{command}`: {reason}");
         }
     }
@@ -124,7 +124,7 @@ public sealed partial class Machine
     /// <exception cref="InvalidOperationException">The machine has not been started.</exception>
     public async Task<Match> WaitForConsoleTextAsync(string pattern, TimeSpan? timeout = null, CancellationToken ct = default)
     {
-        if (console is null) throw new InvalidOperationException($"machine '{Name}' has not been started");
+        if (lastConsole is not { } console) throw new InvalidOperationException($"machine '{Name}' has not been started");
         var limit = timeout ?? context.Options.WaitTimeout;
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(ct);
         deadline.CancelAfter(limit);

@@ -6,7 +6,7 @@ public sealed partial class Machine
     /// <exception cref="InvalidOperationException">The machine is not running.</exception>
     public async Task<string> SendMonitorCommandAsync(string command, CancellationToken ct = default)
     {
-        if (monitor is null) throw new InvalidOperationException($"machine '{Name}' is not running");
+        var monitor = ConnectedBoot().Monitor;
         context.Log.Machine(Name, $"monitor: {command}");
         return await monitor.SendAsync(command, ct);
     }
@@ -15,7 +15,7 @@ public sealed partial class Machine
     /// <exception cref="InvalidOperationException">The machine is not running.</exception>
     public async Task SendConsoleAsync(string text, CancellationToken ct = default)
     {
-        if (process is null) throw new InvalidOperationException($"machine '{Name}' is not running");
+        var process = boot?.Process ?? throw new InvalidOperationException($"machine '{Name}' is not running");
         await process.StandardInput.WriteAsync(text.AsMemory(), ct);
         await process.StandardInput.FlushAsync(ct);
     }
@@ -38,7 +38,7 @@ public sealed partial class Machine
 
     async Task SetLinkAsync(int? vlan, bool up, CancellationToken ct)
     {
-        if (qmp is null) throw new InvalidOperationException($"machine '{Name}' is not running");
+        var qmp = ConnectedBoot().Qmp;
         var nic = vlan is { } v
             ? Manifest.Interfaces.FirstOrDefault(i => i.Vlan == v) ?? throw new ArgumentException($"machine '{Name}' is not on VLAN {v}", nameof(vlan))
             : Manifest.Interfaces.FirstOrDefault() ?? throw new InvalidOperationException($"machine '{Name}' is on no VLAN");

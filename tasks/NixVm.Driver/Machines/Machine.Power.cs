@@ -15,8 +15,9 @@ public sealed partial class Machine
         if (!IsRunning) return;
         await WaitForReadyAsync(ct);
         await StopServicesAsync(ct);
-        await shell!.SendRawAsync("poweroff\n", ct);
-        await WaitForExitOrKillAsync(ct);
+        var current = ConnectedBoot();
+        await current.Shell.SendRawAsync("poweroff\n", ct);
+        await WaitForExitOrKillAsync(current, ct);
     }
 
     /// <summary>Simulates a power failure: QEMU quits at once (QMP <c>quit</c>); services are not stopped. Does nothing when the machine is not running.</summary>
@@ -24,10 +25,11 @@ public sealed partial class Machine
     public async Task CrashAsync(CancellationToken ct = default)
     {
         if (!IsRunning) return;
+        var current = ConnectedBoot();
         context.Log.Machine(Name, "crashing (QMP quit)");
-        try { await qmp!.ExecuteAsync("quit", null, ct); }
+        try { await current.Qmp.ExecuteAsync("quit", null, ct); }
         catch (EndOfStreamException) { /* QEMU may close the socket before it answers */ }
-        await WaitForExitOrKillAsync(ct);
+        await WaitForExitOrKillAsync(current, ct);
     }
 
     /// <summary>Reboots the guest: its services stop, it powers off (QEMU runs with -no-reboot), then the machine starts again and is waited for.</summary>
@@ -37,17 +39,18 @@ public sealed partial class Machine
     {
         await WaitForReadyAsync(ct);
         await StopServicesAsync(ct);
-        await shell!.SendRawAsync("reboot\n", ct);
-        await WaitForExitOrKillAsync(ct);
+        var current = ConnectedBoot();
+        await current.Shell.SendRawAsync("reboot\n", ct);
+        await WaitForExitOrKillAsync(current, ct);
         await StartAsync(ct);
         await WaitForReadyAsync(ct);
     }
 
-    async Task WaitForExitOrKillAsync(CancellationToken ct)
+    async Task WaitForExitOrKillAsync(MachineBoot current, CancellationToken ct)
     {
-        try { await process!.WaitForExitAsync(ct).WaitAsync(PowerOffGrace, ct); }
+        try { await current.Process.WaitForExitAsync(ct).WaitAsync(PowerOffGrace, ct); }
         catch (TimeoutException) { context.Log.Machine(Name, $"did not power off within {PowerOffGrace.TotalSeconds} s; killing QEMU"); }
         context.Log.Machine(Name, "stopped");
-        await StopProcessAsync();
+        await StopBootAsync();
     }
 }

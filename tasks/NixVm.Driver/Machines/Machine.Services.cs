@@ -3,7 +3,6 @@ namespace NixVm.Driver.Machines;
 public sealed partial class Machine
 {
     const string StopServicesCommand = "[ ! -x /.nixvm/bin/nixvm-stop-services ] || /.nixvm/bin/nixvm-stop-services";
-    bool servicesStopped;
 
     /// <summary>
     /// Stops the guest's services in the reverse order of their start (each with its stop command
@@ -17,9 +16,9 @@ public sealed partial class Machine
     /// <exception cref="MachineFailedException">The machine failed while its services stopped.</exception>
     public async Task StopServicesAsync(CancellationToken ct = default)
     {
-        if (IsRunning && shellConnected && !servicesStopped)
+        if (boot is { Ready: true, ServicesStopped: false, IsRunning: true } current)
         {
-            servicesStopped = true;
+            current.ServicesStopped = true;
             // Guests without our init (nixos backend) have no such script; the script always ends on its own.
             var said = await SucceedAsync(StopServicesCommand, ct: ct);
             foreach (var line in said.Split('\n', StringSplitOptions.RemoveEmptyEntries))
@@ -27,8 +26,6 @@ public sealed partial class Machine
         }
         CopyServiceLogs();
     }
-
-    string ExchangeDirectory => Path.Combine(StateDirectory, "xchg");
 
     /// <summary>Copies what the services logged so far (a no-op without a log directory); never throws.</summary>
     void CopyServiceLogs()
@@ -40,7 +37,4 @@ public sealed partial class Machine
             context.Log.Machine(Name, $"could not copy the service logs: {e.Message}");
         }
     }
-
-    /// <summary>A guest failure's reason, with the last lines of the service log it names.</summary>
-    string GuestFailed(string fatal) => $"the guest failed: {fatal}{ServiceLogs.TailFor(fatal, ExchangeDirectory)}";
 }

@@ -1,0 +1,204 @@
+using System.Diagnostics;
+using NixVm.Driver.Logging;
+using NixVm.Driver.Processes;
+
+namespace NixVm.Driver.Machines;
+
+/// <summary>
+/// One boot of a machine: its QEMU process and everything connected to it (serial console, HMP
+/// monitor, QMP, backdoor shell and the sockets they came in on) and how far the boot got.
+/// <see cref="Machine.StartAsync"/> launches one; it is disposed when that QEMU stops for any
+/// reason (shutdown, crash, reboot, a failed boot, the network's disposal), so nothing of one boot
+/// outlives it or leaks into the next.
+/// </summary>
+sealed class MachineBoot : IAsyncDisposable
+{
+    readonly string machine;
+    readonly string stateDirectory;
+    readonly string exchangeDirectory;
+    readonly NetworkLog log;
+    readonly Stopwatch clock;
+    SocketListeners? listeners;
+    BackdoorShell? shell;
+    HmpMonitor? monitor;
+    QmpClient? qmp;
+
+    MachineBoot(string machine, string stateDirectory, string exchangeDirectory, NetworkLog log,
+        SocketListeners listeners, Stopwatch clock, ChildProcess process)
+    {
+        this.clock = clock;
+        this.machine = machine;
+        this.stateDirectory = stateDirectory;
+        this.exchangeDirectory = exchangeDirectory;
+        this.log = log;
+        this.listeners = listeners;
+        Process = process;
+        Console = new SerialConsole(machine, process.StandardOutput, process.StandardError, log);
+    }
+
+    public ChildProcess Process { get; }
+
+    /// <summary>This boot's serial console (it stays readable after the boot ends).</summary>
+    public SerialConsole Console { get; }
+
+    /// <summary>QEMU has connected every socket (<see cref="ConnectAsync"/> succeeded).</summary>
+    public bool Connected => qmp is not null;
+
+    /// <summary>The guest's root shell is up (<see cref="WaitForShellAsync"/> succeeded).</summary>
+    public bool Ready { get; private set; }
+
+    /// <summary>The guest's services were stopped during this boot.</summary>
+    public bool ServicesStopped { get; set; }
+
+    public bool IsRunning => !Process.HasExited;
+
+    public BackdoorShell Shell => shell ?? throw NotConnected();
+    public HmpMonitor Monitor => monitor ?? throw NotConnected();
+    public QmpClient Qmp => qmp ?? throw NotConnected();
+
+    string QmpPath => Path.Combine(stateDirectory, "qmp");
+
+    /// <summary>
+    /// Starts QEMU through the machine's start script with the driver's sockets appended. We listen
+    /// and QEMU connects (the NixOS order), so nothing the guest prints early is lost.
+    /// </summary>
+    public static async Task<MachineBoot> LaunchAsync(string machine, string startScript, string stateDirectory,
+        string exchangeDirectory, IReadOnlyDictionary<string, string?> environment, NetworkLog log)
+    {
+        var listeners = new SocketListeners(stateDirectory, "shell", "monitor", "stdout", "stderr", "control");
+        try
+        {
+            string[] args =
+            [
+                // Exactly what the nixpkgs driver passes …
+                "-qmp", $"unix:{Path.Combine(stateDirectory, "qmp")},server=on,wait=off",
+                "-monitor", $"unix:{listeners.Path("monitor")}",
+                "-chardev", $"socket,id=shell,path={listeners.Path("shell")}",
+                "-device", "virtio-serial",
+                "-device", "virtconsole,chardev=shell",
+                "-device", "virtio-rng-pci",
+                "-serial", "stdio",
+                "-no-reboot",
+                "-nographic",
+                // … plus the flow-controlled output and control ports of our framing.
+                .. Port("stdout", CommandFraming.StdoutPort),
+                .. Port("stderr", CommandFraming.StderrPort),
+                .. Port("control", CommandFraming.ControlPort),
+            ];
+            string[] Port(string socket, string name) =>
+                ["-chardev", $"socket,id=nixvm-{socket},path={listeners.Path(socket)}", "-device", $"virtserialport,chardev=nixvm-{socket},name={name}"];
+            var clock = Stopwatch.StartNew();
+            var process = await ChildProcess.StartAsync(startScript, args, environment, stateDirectory);
+            return new MachineBoot(machine, stateDirectory, exchangeDirectory, log, listeners, clock, process);
+        }
+        catch
+        {
+            listeners.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Waits until QEMU has connected the shell, its ports and the monitor, and connects to QMP.</summary>
+    /// <exception cref="MachineFailedException">QEMU exited or did not connect within <paramref name="timeout"/>.</exception>
+    public async Task ConnectAsync(TimeSpan timeout, CancellationToken ct)
+    {
+        using var startup = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        startup.CancelAfter(timeout);
+        try
+        {
+            var accepts = listeners!.AcceptAllAsync(startup.Token);
+            await UntilExitOrAsync(accepts, startup.Token);
+            var sockets = accepts.Result;
+            shell = new BackdoorShell(machine, new BackdoorSockets(sockets["shell"], sockets["stdout"], sockets["stderr"], sockets["control"]), log);
+            monitor = new HmpMonitor(sockets["monitor"]);
+            await UntilExitOrAsync(monitor.WaitForPromptAsync(startup.Token), startup.Token);
+            qmp = await QmpClient.ConnectAsync(machine, QmpPath, startup.Token);
+        }
+        catch (Exception e) when (!(e is OperationCanceledException && ct.IsCancellationRequested))
+        {
+            var reason = e is MachineFailedException f ? f.Reason : await FailureReasonAsync();
+            throw new MachineFailedException(machine, $"QEMU did not start: {reason}");
+        }
+        finally
+        {
+            // .NET removes the listening sockets' files; the accepted connections stay open.
+            listeners!.Dispose();
+            listeners = null;
+        }
+    }
+
+    /// <summary>Waits until the guest's root shell is up; fails at once if the guest reports a boot failure or QEMU exits.</summary>
+    /// <exception cref="MachineFailedException">The guest failed, QEMU exited, or the shell was not up within <paramref name="timeout"/>.</exception>
+    public async Task WaitForShellAsync(TimeSpan timeout, CancellationToken ct)
+    {
+        using var boot = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        boot.CancelAfter(timeout);
+        try
+        {
+            await UntilExitOrAsync(Shell.ConnectAsync(boot.Token), boot.Token);
+        }
+        catch (Exception e) when (!(e is OperationCanceledException && ct.IsCancellationRequested))
+        {
+            var reason = e switch
+            {
+                MachineFailedException f => f.Reason,
+                OperationCanceledException when Console.FatalReason is null && IsRunning =>
+                    $"the guest did not become ready within {timeout.TotalSeconds:0} s (see its console log)",
+                _ => await FailureReasonAsync(),
+            };
+            throw new MachineFailedException(machine, reason);
+        }
+        Ready = true;
+    }
+
+    /// <summary>Time since QEMU started.</summary>
+    public TimeSpan Elapsed => clock.Elapsed;
+
+    /// <summary>
+    /// Awaits <paramref name="work"/>, but gives up as soon as QEMU exits or the guest prints its
+    /// fail-fast marker, so a broken guest is reported at once instead of after a timeout.
+    /// </summary>
+    async Task UntilExitOrAsync(Task work, CancellationToken ct)
+    {
+        var exited = Process.WaitForExitAsync(ct);
+        while (!work.IsCompleted)
+        {
+            if (Console.FatalReason is { } fatal)
+                throw new MachineFailedException(machine, GuestFailed(fatal));
+            await Task.WhenAny(work, exited, Console.Changed);
+            if (exited.IsCompleted && !work.IsCompleted)
+                throw new MachineFailedException(machine, await FailureReasonAsync());
+        }
+        await work;
+    }
+
+    /// <summary>Why the boot ended: the guest's own marker, else QEMU's exit and stderr.</summary>
+    public async Task<string> FailureReasonAsync()
+    {
+        // Give QEMU and the console reader a moment to say their last words.
+        try { await Process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(3)); } catch (TimeoutException) { }
+        Console.WaitForEnd(TimeSpan.FromSeconds(1));
+        if (Console.FatalReason is { } fatal) return GuestFailed(fatal);
+        var errors = Console.QemuErrors is { Length: > 0 } e ? $": {e}" : "";
+        return Process.HasExited
+            ? $"QEMU exited with status {Process.ExitCode}{errors}"
+            : $"the guest shell disconnected{errors}";
+    }
+
+    /// <summary>A guest failure's reason, with the last lines of the service log it names.</summary>
+    string GuestFailed(string fatal) => $"the guest failed: {fatal}{ServiceLogs.TailFor(fatal, exchangeDirectory)}";
+
+    InvalidOperationException NotConnected() => new($"machine '{machine}': QEMU has not connected yet");
+
+    /// <summary>Kills QEMU (whole process group), lets the console reader finish, and closes every connection and socket file of this boot.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        await Process.DisposeAsync();
+        Console.WaitForEnd(TimeSpan.FromSeconds(2));
+        listeners?.Dispose();
+        shell?.Dispose();
+        monitor?.Dispose();
+        qmp?.Dispose();
+        if (Directory.Exists(stateDirectory)) File.Delete(QmpPath);
+    }
+}
