@@ -35,7 +35,10 @@ let
   mkRunScript = import ./run-vm.nix { inherit network firmware; inherit (kernel) vmlinux; };
   out = builtins.placeholder "out";
 
-  vms = map (m: rec { machine = m; initrd = mkInitrd m; script = mkRunScript m initrd; }) checked;
+  vms = map (m: rec {
+    machine = m; initrd = mkInitrd m; script = mkRunScript m initrd;
+    instrumented = import ./coverage/inventory.nix m;
+  }) checked;
 
   manifest = {
     schemaVersion = 1;
@@ -53,6 +56,8 @@ let
       initrd = "${vm.initrd}";
       kernelParams = network.kernelParamsFor m;
       backend = "host";
+      # A file listing the instrumented store paths the declaration names (see coverage/inventory.nix).
+      instrumented = if vm.instrumented == null then null else "${vm.instrumented}";
     }) vms;
   };
 

@@ -33,7 +33,7 @@ in {
   lib = import ./lib.nix // {
     inherit kernel busybox bash firmware;
     validate = import ./validate.nix { inherit kernel; };
-    # C/C++ built with --coverage for guests; see nix/coverage.nix.
-    instrumentedProgram = import ./coverage.nix;
+    # C/C++ built with --coverage for guests; see nix/coverage/.
+    instrumentedProgram = import ./coverage/program.nix;
   };
 }

@@ -90,9 +90,14 @@ done
 echo "$NIXVM_HOSTNAME" >/proc/sys/kernel/hostname || fatal "set host name"
 
 export HOME=/root USER=root PATH=/.nixvm/sbin:/usr/local/bin:/usr/bin:/usr/sbin:/.nixvm/bin
-# Programs built with --coverage (nix/coverage.nix) write their .gcda files below the exchange
-# directory, where the host collects them (also the backdoor shell's commands inherit this).
-export GCOV_PREFIX=/tmp/xchg/coverage-data
+# Instrumented programs and libraries (nix/coverage/runtime.c) write their .gcda files below the
+# exchange directory, where the host collects them, whatever their user: the directory is
+# world-writable (sticky) and so is the error log that libgcov appends to.
+# (Kept across a reboot: the exchange directory is the host's.)
+umask 0
+{ mkdir -p -m 1777 /tmp/xchg/coverage-data && : >>/tmp/xchg/coverage-data/profiling-errors.log; } ||
+  fatal "create /tmp/xchg/coverage-data"
+umask 022
 # Ready checks run in busybox sh, where applets beat $PATH: route nc to our wrapper with -z.
 prelude='nc() { /.nixvm/bin/nc "$@"; }
 '

@@ -4,9 +4,9 @@ using NixVm.Driver.Processes;
 namespace NixVm.Driver.Coverage;
 
 /// <summary>
-/// Collects native (gcov) coverage from every machine of a network: guests run with
-/// <c>GCOV_PREFIX=/tmp/xchg/coverage-data</c> (see nix/guest/init.sh), so each instrumented program
-/// writes its <c>.gcda</c> files into the machine's exchange directory on the host when it exits.
+/// Collects native (gcov) coverage from every machine of a network: instrumented code (built by
+/// nixvm.lib, with nix/coverage/runtime.c linked in) writes its <c>.gcda</c> files below the guest's
+/// <c>/tmp/xchg/coverage-data</c>, the machine's exchange directory on the host, when its process exits.
 /// The hits of instrumented .NET services go to <see cref="DotnetCoverage"/>.
 /// Call this before disposing the network (which removes those directories).
 /// </summary>
@@ -18,11 +18,12 @@ public static class CoverageCollector
     static readonly TimeSpan StopTimeout = TimeSpan.FromSeconds(30);
 
     /// <summary>
-    /// Stops the instrumented programs still running in each ready machine with SIGTERM (a
-    /// long-running server writes its data only when it exits; it should exit with status 0, since
-    /// the init powers the guest off when a service fails), then captures what every machine
-    /// wrote — also a machine that crashed or was never started (<see cref="MachineCoverageStatus.NoData"/>).
-    /// Machines that cannot stop their programs are logged, not thrown.
+    /// Stops the services (gracefully, as <see cref="VirtualNetwork.StopServicesAsync"/>; a no-op if
+    /// that ran already), then, in each ready machine, every other process that has instrumented code
+    /// mapped (its program or a shared object it loaded) with SIGTERM, since a process writes its data
+    /// when it exits; then captures what every machine wrote — also a machine that crashed or was
+    /// never started (<see cref="MachineCoverageStatus.NoData"/>) — and reports what is missing as
+    /// <see cref="CoverageReport.Warnings"/> (also in <c>warnings.txt</c> and the driver log).
     /// </summary>
     /// <param name="network">The network, not yet disposed.</param>
     /// <param name="outputDirectory">The report's directory (its content is replaced).</param>
@@ -31,45 +32,77 @@ public static class CoverageCollector
     /// <exception cref="InvalidOperationException">lcov could not merge the machines' tracefiles or write the HTML report.</exception>
     public static async Task<CoverageReport> CollectAsync(VirtualNetwork network, string outputDirectory, CancellationToken ct = default)
     {
-        await Task.WhenAll(network.Machines.Where(m => m.IsReady).Select(m => StopInstrumentedProgramsAsync(m, network, ct)));
-        var report = await NativeCoverage.CaptureAsync(
-            network.Machines.OrderBy(m => m.Name, StringComparer.Ordinal)
-                .Select(m => (m.Name, Path.Combine(m.StateDirectory, "xchg", DataSubdirectory))),
-            outputDirectory, ct);
+        try { await network.StopServicesAsync(ct); }
+        catch (NixVmException e)
+        {
+            network.Log.Driver($"coverage: could not stop the services: {e.Message}"); // collect what exists
+        }
+        var survivors = await Task.WhenAll(network.Machines.Where(m => m.IsReady).Select(m => StopInstrumentedProcessesAsync(m, network, ct)));
+        var machines = network.Machines.OrderBy(m => m.Name, StringComparer.Ordinal).ToList();
+        var report = await NativeCoverage.CaptureAsync(machines.Select(m => (m.Name, DataDirectory(m))), outputDirectory, ct);
+        report = report with { Warnings = [.. survivors.SelectMany(w => w), .. machines.SelectMany(Losses)] };
+        if (report.Warnings.Count > 0)
+            await File.WriteAllLinesAsync(report.WarningsFile, report.Warnings.Select(w => w.ToString()), ct);
         await DotnetCoverage.CollectAsync(network, outputDirectory, ct);
+        foreach (var w in report.Warnings) network.Log.Driver($"warning {w.Code}: {w.Message}");
         network.Log.Driver(report.SummaryLine);
         return report;
     }
 
-    // An instrumented executable contains libgcov, which reads GCOV_PREFIX_STRIP; one grep looks at
-    // all of them (a process per pid costs seconds under TCG). Zombies have no readable exe, so
-    // "/proc/<pid>/exe exists" means still running.
+    static string DataDirectory(Machine m) => Path.Combine(m.StateDirectory, "xchg", DataSubdirectory);
+
+    static IEnumerable<CoverageWarning> Losses(Machine m) =>
+        CoverageLosses.ProfilingErrors(m.Name, Path.Combine(m.StateDirectory, "xchg"), m.ConsoleText)
+            .Concat(CoverageLosses.SilentPrograms(m.Name, m.Manifest.InstrumentedPaths(), DataDirectory(m)));
+
+    // libgcov, in every instrumented program and shared object, contains the string GCOV_PREFIX_STRIP.
+    // The files each process has mapped executable are read from /proc/<pid>/maps by bash itself and
+    // one grep looks at the distinct ones (a process per pid costs seconds under TCG). Zombies have
+    // no readable exe, so "/proc/<pid>/exe exists" means still running.
     const string StopScript = """
-        stopped=()
-        for f in $(grep -ls GCOV_PREFIX_STRIP /proc/[0-9]*/exe || true); do
-          p=${f#/proc/}; p=${p%/exe}
-          kill -TERM "$p" 2>/dev/null && stopped+=("$p") || true
+        declare -A pids_of=()
+        for maps in /proc/[0-9]*/maps; do
+          pid=${maps#/proc/}; pid=${pid%/maps}
+          [ "$pid" != $$ ] || continue
+          while read -r _ perms _ _ _ path; do
+            [[ $perms == *x* && $path == /* ]] && pids_of[$path]+=" $pid"
+          done 2>/dev/null <"$maps" || true
         done
+        declare -A stop=()
+        if [ ${#pids_of[@]} -gt 0 ]; then
+          for f in $(grep -ls GCOV_PREFIX_STRIP "${!pids_of[@]}" || true); do
+            for p in ${pids_of[$f]}; do stop[$p]=1; done
+          done
+        fi
+        stopped=()
+        for p in "${!stop[@]}"; do kill -TERM "$p" 2>/dev/null && stopped+=("$p") || true; done
         for _ in $(seq 100); do
           alive=(); for p in "${stopped[@]}"; do [ ! -e "/proc/$p/exe" ] || alive+=("$p"); done
           [ ${#alive[@]} -gt 0 ] || break
           sleep 0.1
         done
         sync
-        echo "stopped: ${stopped[*]:-none}; still running: ${alive[*]:-none}"
+        echo "stopped: ${stopped[*]:-none}"
+        for p in "${alive[@]}"; do echo "still running: $p $(tr '\0' ' ' </proc/$p/cmdline 2>/dev/null)"; done
         """;
 
-    static async Task StopInstrumentedProgramsAsync(Machine machine, VirtualNetwork network, CancellationToken ct)
+    /// <summary>Stops them; returns a warning for each that is still running (its data is lost).</summary>
+    static async Task<IEnumerable<CoverageWarning>> StopInstrumentedProcessesAsync(Machine machine, VirtualNetwork network, CancellationToken ct)
     {
         try
         {
             var said = await machine.SucceedAsync(StopScript, StopTimeout, ct);
-            network.Log.Machine(machine.Name, "coverage: instrumented programs " + said.Trim());
+            network.Log.Machine(machine.Name, "coverage: processes with instrumented code " + said.Trim());
+            return said.Split('\n').Where(l => l.StartsWith("still running: ", StringComparison.Ordinal))
+                .Select(l => new CoverageWarning(CoverageWarning.LostDataCode, machine.Name,
+                    $"machine '{machine.Name}': process {l["still running: ".Length..].Trim()} has instrumented code and was still running 10 s after SIGTERM: its coverage data is lost (let it exit on SIGTERM)"))
+                .ToList();
         }
         catch (NixVmException e)
         {
             // Collect what exists: the data of programs that exited earlier is on the host already.
-            network.Log.Machine(machine.Name, $"coverage: could not stop instrumented programs: {e.Message}");
+            network.Log.Machine(machine.Name, $"coverage: could not stop the processes with instrumented code: {e.Message}");
+            return [];
         }
     }
 }

@@ -22,6 +22,12 @@ public sealed record CoverageReport(string Directory, IReadOnlyList<MachineCover
     /// <summary>A file with <see cref="SummaryLine"/>.</summary>
     public string SummaryFile => Path.Combine(Directory, "summary.txt");
 
+    /// <summary><see cref="Warnings"/>, one per line (<see cref="CoverageWarning.ToString"/>); written only when there are some.</summary>
+    public string WarningsFile => Path.Combine(Directory, "warnings.txt");
+
+    /// <summary>Data the report should have but does not (see <see cref="CoverageCollector"/>).</summary>
+    public IReadOnlyList<CoverageWarning> Warnings { get; init; } = [];
+
     /// <summary>That machine's part of the report.</summary>
     /// <exception cref="InvalidOperationException">The report has no such machine.</exception>
     public MachineCoverage this[string machine] => Machines.Single(m => m.Machine == machine);

@@ -1,4 +1,3 @@
-using System.Text.RegularExpressions;
 using System.Xml.Linq;
 using NixVm.Driver.Coverage;
 using NixVm.Driver.Tests.Support;
@@ -7,11 +6,10 @@ using NixVm.Driver.Xunit;
 namespace NixVm.Driver.Tests.Integration;
 
 /// <summary>Native coverage across machines: real gcc, lcov, QEMU and Nix (tests/nix-cases/coverage-two.nix).</summary>
-public partial class CoverageTests
+public class CoverageTests
 {
     static CancellationToken Ct => TestContext.Current.CancellationToken;
     static readonly string Network = TestNetwork.Case("coverage-two");
-    static readonly string TinySource = Repo.PathOf("tests", "nix-cases", "coverage-tiny.c");
 
     [Fact(Timeout = 600_000)]
     public async Task Each_machine_reports_exactly_its_hit_lines_and_the_merge_is_their_union()
@@ -24,11 +22,11 @@ public partial class CoverageTests
 
         var report = await CoverageCollector.CollectAsync(network, results.File("coverage"), Ct);
 
-        var marks = Marks();
+        var marks = CoverageTiny.Marks();
         var alpha = report["alpha"].Load().File("/coverage-tiny.c");
         var beta = report["beta"].Load().File("/coverage-tiny.c");
-        Assert.Equal(LinesMarked(marks, "serve"), alpha.HitLines);
-        Assert.Equal(LinesMarked(marks, "hello"), beta.HitLines);
+        Assert.Equal(CoverageTiny.LinesRunBy("serve"), alpha.HitLines);
+        Assert.Equal(CoverageTiny.LinesRunBy("hello"), beta.HitLines);
         Assert.Equal(marks.Keys.Order(), alpha.Lines.Keys);   // exactly the marked lines are executable
         Assert.Equal(MachineCoverageStatus.NoData, report["gamma"].Status);
         Assert.Null(report["gamma"].Tracefile);
@@ -111,16 +109,4 @@ public partial class CoverageTests
             foreach (var (k, v) in saved) Environment.SetEnvironmentVariable(k, v);
         }
     }
-
-    /// <summary>Line number → roles named by its <c>/* hit: … */</c> mark in coverage-tiny.c.</summary>
-    static Dictionary<int, string[]> Marks() =>
-        File.ReadLines(TinySource).Select((text, i) => (Line: i + 1, Match: HitMark().Match(text)))
-            .Where(l => l.Match.Success)
-            .ToDictionary(l => l.Line, l => l.Match.Groups[1].Value.Split(' '));
-
-    static IEnumerable<int> LinesMarked(Dictionary<int, string[]> marks, string role) =>
-        marks.Where(m => m.Value.Contains(role)).Select(m => m.Key).Order();
-
-    [GeneratedRegex(@"/\* hit: ([a-z ]+) \*/")]
-    private static partial Regex HitMark();
 }

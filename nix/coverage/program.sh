@@ -1,4 +1,4 @@
-# Builds an instrumented program (see nix/coverage.nix): sources are copied into the output and
+# Builds an instrumented program (see program.nix): sources are copied into the output and
 # compiled there, so the .gcno files and the sources stay where the compiled-in paths point.
 set -eu
 dir=$out/lib/nixvm-coverage/$name
@@ -19,6 +19,6 @@ for f in $(find "$dir/src" -type f \( -name '*.c' -o -name '*.cc' -o -name '*.cp
 done
 [ -n "$objects" ] || { echo "nixvm: instrumentedProgram '$name': no C/C++ sources in $src" >&2; exit 1; }
 # shellcheck disable=SC2086 # objects and ldflags are lists of single words (store paths; checked in Nix)
-"$linker" --coverage $objects $ldflags -o "$out/bin/$name"
+"$linker" --coverage $objects "$runtime/lib/nixvm-coverage-runtime.o" $ldflags -o "$out/bin/$name"
 # shellcheck disable=SC2086 # a list of paths under $out
 rm -f $objects

@@ -3,9 +3,9 @@
 # capture later: $out/lib/nixvm-coverage/<name>/{src/,*.gcno}.
 # `src` is one C/C++ file or a directory of them (*.c, *.cc, *.cpp, *.cxx; headers come along).
 # Objects are compiled at their final store path, so the .gcda path libgcov writes is
-# /nix/store/…/lib/nixvm-coverage/<name>/<file>.gcda; guests run with
-# GCOV_PREFIX=/tmp/xchg/coverage-data, so the host finds each .gcda under the machine's exchange
-# directory at the same path below coverage-data/, and its .gcno at the path itself.
+# /nix/store/…/lib/nixvm-coverage/<name>/<file>.gcda; the coverage runtime (runtime.c, linked in)
+# writes it below the guest's /tmp/xchg/coverage-data, where the host finds each .gcda at the
+# same path below coverage-data/ and its .gcno at the path itself.
 { name, src, cflags ? [ ], ldflags ? [ ] }:
 let
   inherit (builtins) concatStringsSep isList match;
@@ -21,8 +21,9 @@ else derivation {
   inherit name src;
   system = builtins.currentSystem;
   builder = "/bin/sh";
-  args = [ ./builders/coverage-program.sh ];
+  args = [ ./program.sh ];
   PATH = "/usr/bin:/bin";
+  runtime = import ./runtime.nix;
   cflags = words "cflags" cflags;
   ldflags = words "ldflags" ldflags;
 }

@@ -1,0 +1,36 @@
+# How coverage used to get lost in a guest, one case per copy of coverage-tiny.c (CoverageLossTests):
+# each copy is its own store path, so its .gcda is its own. Machine `box` runs them all:
+#   tiny-hook    as a Subversion hook runs: www-data, empty environment (env -i)
+#   tiny-cgi     as Apache runs a CGI: www-data, a scrubbed environment
+#   tiny-user    as an unprivileged user (nobody), with the shell's environment
+#   tiny-shared  first as root, then as www-data: both runs must count
+#   tiny-denied  as nobody into a directory root made read-only: lost, and reported (NIXVM064)
+#   tiny-idle    declared, never run: reported (NIXVM065)
+#   coverage-plain  built against the rule (plain --coverage, no runtime): as a service it cannot
+#                write into the read-only store and says so on stderr, in its service log (NIXVM064)
+{ nixvm ? import ../../nix { } }:
+let
+  tiny = name: nixvm.lib.instrumentedProgram { inherit name; src = ./coverage-tiny.c; };
+  names = [ "tiny-hook" "tiny-cgi" "tiny-user" "tiny-shared" "tiny-denied" "tiny-idle" ];
+  wrapper = name: {
+    name = "/usr/local/bin/${name}";
+    value = { text = "#!/bin/sh\nexec ${tiny name}/bin/${name} \"$@\"\n"; mode = "0755"; };
+  };
+  plain = derivation {
+    name = "coverage-plain";
+    system = builtins.currentSystem;
+    builder = "/bin/sh";
+    PATH = "/usr/bin:/bin";
+    src = ./coverage-tiny.c;
+    args = [ "-euc" ''mkdir -p "$out/bin" && cp "$src" "$out/tiny.c" && cd "$out" && gcc --coverage -O0 -c tiny.c && gcc --coverage tiny.o -o bin/coverage-plain && rm tiny.o'' ];
+  };
+in
+{
+  vms = nixvm.buildVms {
+    name = "coverage-loss";
+    machines.box = {
+      files = builtins.listToAttrs (map wrapper names);
+      services = [ { name = "plain"; command = "${plain}/bin/coverage-plain serve"; } ];
+    };
+  };
+}
