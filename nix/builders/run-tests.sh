@@ -59,6 +59,10 @@ if [ "$status" -ne 0 ] || [ -n "$failed" ] || [ "$total" -eq 0 ]; then
   exit 1
 fi
 
+# The coverage collector's warnings (data lost in a guest, an instrumented program that wrote nothing): code, a tab, the message.
+if [ -f "$results/coverage/warnings.txt" ]; then
+  while IFS="$(printf '\t')" read -r code message; do say "warning $code: $message"; done <"$results/coverage/warnings.txt"
+fi
 cp -r "$results" "$out"
 mkdir -p "$out/nix-support"
 {

@@ -26,6 +26,8 @@ public sealed class RunVmTests : ToolTask
     string JUnitFile => Path.Combine(ResultsDirectory, Path.GetFileNameWithoutExtension(TestAssembly) + ".junit.xml");
     string TrxFile => Path.Combine(ResultsDirectory, Path.GetFileNameWithoutExtension(TestAssembly) + ".trx");
     string LogDirectory => Path.Combine(ResultsDirectory, "logs");
+    // NetworkFixture's coverage report goes next to the logs; CoverageReport.WarningsFile names this file.
+    string CoverageWarningsFile => Path.Combine(ResultsDirectory, "coverage", "warnings.txt");
 
     protected override string ToolName => "dotnet";
 
@@ -43,6 +45,7 @@ public sealed class RunVmTests : ToolTask
         }
         Directory.CreateDirectory(ResultsDirectory);
         File.Delete(JUnitFile);
+        if (File.Exists(CoverageWarningsFile)) File.Delete(CoverageWarningsFile); // a stale run's
         if (TimeoutSeconds > 0) Timeout = TimeoutSeconds * 1000;
         YieldDuringToolExecution = true;
         EnvironmentVariables =
@@ -54,6 +57,7 @@ public sealed class RunVmTests : ToolTask
         ];
         base.Execute();
         ReportResults();
+        ReportCoverageWarnings();
         var results = new List<ITaskItem> { new TaskItem(JUnitFile, new Dictionary<string, string> { ["Format"] = "JUnit" }) };
         if (Trx) results.Add(new TaskItem(TrxFile, new Dictionary<string, string> { ["Format"] = "Trx" }));
         results.Add(new TaskItem(LogDirectory, new Dictionary<string, string> { ["Format"] = "Logs" }));
@@ -94,6 +98,15 @@ public sealed class RunVmTests : ToolTask
             Log.LogError(null, ErrorCodes.TestRunFailed, null, ProjectFile, 0, 0, 0, 0, $"no tests ran in {Path.GetFileName(TestAssembly)}; add [Fact] tests or check the output above");
         else
             Log.LogMessage(MessageImportance.High, $"NixVm: VM tests: {results.Counts}; results in {ResultsDirectory}");
+    }
+
+    /// <summary>Each line of the coverage warnings file ("NIXVMnnn", a tab, the message) as a warning of the project.</summary>
+    void ReportCoverageWarnings()
+    {
+        if (!Coverage || !File.Exists(CoverageWarningsFile)) return;
+        foreach (var line in File.ReadAllLines(CoverageWarningsFile))
+            if (line.Split('\t', 2) is [var code, var message])
+                Log.LogWarning(null, code, null, ProjectFile, 0, 0, 0, 0, message);
     }
 
     /// <summary>The first stack frame in the test project's own sources.</summary>

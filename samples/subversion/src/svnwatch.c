@@ -5,9 +5,9 @@
  *                                    up with svnlook and append "rREV AUTHOR: FIRST LOG LINE" to FEED
  *   svnwatch wait HOST PATH REV [S]  poll http://HOST:80/PATH until a line of revision REV appears
  *                                    (at most S seconds, default 30); print it; exit 1 if it never does
- * The hook itself is a shell script: it runs as www-data with an empty environment, so an
- * instrumented hook could not write its counters (no GCOV_PREFIX, and no right to write there).
- * svnwatch serve runs as a root service instead and exits 0 on SIGTERM, when libgcov writes them. */
+ * The hook itself is a shell script (run as www-data with an empty environment) that only hands the
+ * commit on; svnwatch serve runs as a root service and exits 0 on SIGTERM, when libgcov writes its
+ * counters. */
 #include <errno.h>
 #include <grp.h>
 #include <netdb.h>
