@@ -19,27 +19,17 @@ public class CoverageLossTests(CoverageLossNetworkFixture fixture) : IClassFixtu
     const string AsWwwData = "setpriv --reuid 33 --regid 33 --clear-groups";
     const string AsNobody = "setpriv --reuid 65534 --regid 65534 --clear-groups";
 
-    [Fact(Timeout = 300_000)]
-    public async Task A_hook_run_with_an_empty_environment_counts()
+    [Theory(Timeout = 300_000)]
+    // a Subversion hook: Apache's user, an empty environment
+    [InlineData("tiny-hook", AsWwwData + " env -i")]
+    // a CGI: Apache's user, the environment Apache scrubbed
+    [InlineData("tiny-cgi", AsWwwData + " env -i GATEWAY_INTERFACE=CGI/1.1 REQUEST_METHOD=GET SCRIPT_NAME=/cgi-bin/tiny PATH=/usr/bin:/bin")]
+    // an unprivileged user with the shell's environment
+    [InlineData("tiny-user", AsNobody)]
+    public async Task A_run_counts_whatever_its_user_and_environment(string program, string runAs)
     {
-        Assert.Equal("hello, hook\n", await Box.SucceedAsync($"{AsWwwData} env -i /usr/local/bin/tiny-hook hello hook", ct: Ct));
-        AssertRanHelloTimes(await CapturedAsync("tiny-hook"), 1);
-    }
-
-    [Fact(Timeout = 300_000)]
-    public async Task A_cgi_run_with_a_scrubbed_environment_counts()
-    {
-        Assert.Equal("hello, cgi\n", await Box.SucceedAsync(
-            $"{AsWwwData} env -i GATEWAY_INTERFACE=CGI/1.1 REQUEST_METHOD=GET SCRIPT_NAME=/cgi-bin/tiny PATH=/usr/bin:/bin /usr/local/bin/tiny-cgi hello cgi",
-            ct: Ct));
-        AssertRanHelloTimes(await CapturedAsync("tiny-cgi"), 1);
-    }
-
-    [Fact(Timeout = 300_000)]
-    public async Task An_unprivileged_user_counts()
-    {
-        Assert.Equal("hello, nobody\n", await Box.SucceedAsync($"{AsNobody} /usr/local/bin/tiny-user hello nobody", ct: Ct));
-        AssertRanHelloTimes(await CapturedAsync("tiny-user"), 1);
+        Assert.Equal($"hello, {program}\n", await Box.SucceedAsync($"{runAs} /usr/local/bin/{program} hello {program}", ct: Ct));
+        AssertRanHelloTimes(await CapturedAsync(program), 1);
     }
 
     [Fact(Timeout = 300_000)]
