@@ -12,7 +12,6 @@ namespace NixVm.Driver.Manifest;
 /// <param name="Initrd">The guest initramfs.</param>
 /// <param name="KernelParams">The kernel command line.</param>
 /// <param name="Backend"><c>host</c> (our initramfs guest) or <c>nixos</c> (a NixOS test VM).</param>
-/// <param name="Instrumented">A file (<c>nix/coverage/inventory.nix</c>) listing the instrumented store paths the machine's declaration names; null when it names none.</param>
 public sealed record MachineManifest(
     string Name,
     int Node,
@@ -24,9 +23,11 @@ public sealed record MachineManifest(
     string Kernel,
     string Initrd,
     string KernelParams,
-    string Backend,
-    string? Instrumented = null)
+    string Backend)
 {
+    /// <summary>A file (<c>nix/coverage/inventory.nix</c>) listing the instrumented store paths the machine's declaration names; null when it names none.</summary>
+    public string? Instrumented { get; init; }
+
     /// <summary>
     /// The instrumented store paths (programs, libraries, builds holding <c>.gcno</c> files) that the
     /// machine's declaration names; empty when it names none (or another backend built the network).
