@@ -21,7 +21,7 @@ else derivation {
   inherit name src;
   system = builtins.currentSystem;
   builder = "/bin/sh";
-  args = [ ./program.sh ];
+  args = [ ../builders/coverage-program.sh ];
   PATH = "/usr/bin:/bin";
   runtime = import ./runtime.nix;
   cflags = words "cflags" cflags;

@@ -95,7 +95,7 @@ export HOME=/root USER=root PATH=/.nixvm/sbin:/usr/local/bin:/usr/bin:/usr/sbin:
 # world-writable (sticky) and so is the error log that libgcov appends to.
 # (Kept across a reboot: the exchange directory is the host's.)
 umask 0
-{ mkdir -p -m 1777 /tmp/xchg/coverage-data && : >>/tmp/xchg/coverage-data/profiling-errors.log; } ||
+{ { [ -d /tmp/xchg/coverage-data ] || mkdir -m 1777 /tmp/xchg/coverage-data; } && : >>/tmp/xchg/coverage-data/profiling-errors.log; } ||
   fatal "create /tmp/xchg/coverage-data"
 umask 022
 # Ready checks run in busybox sh, where applets beat $PATH: route nc to our wrapper with -z.

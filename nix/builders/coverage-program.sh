@@ -1,4 +1,4 @@
-# Builds an instrumented program (see program.nix): sources are copied into the output and
+# Builds an instrumented program (see nix/coverage/program.nix): sources are copied into the output and
 # compiled there, so the .gcno files and the sources stay where the compiled-in paths point.
 set -eu
 dir=$out/lib/nixvm-coverage/$name
