@@ -60,7 +60,7 @@ public class NetworkFixture : IAsyncLifetime
     /// Stops the services (failures are logged), collects coverage when it is on, and stops the
     /// network.
     /// </summary>
-    /// <exception cref="InvalidOperationException">lcov could not merge or render the coverage report.</exception>
+    /// <exception cref="CoverageException">lcov could not merge or render the coverage report.</exception>
     public async ValueTask DisposeAsync()
     {
         if (network is not null)

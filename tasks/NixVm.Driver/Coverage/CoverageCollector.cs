@@ -29,7 +29,7 @@ public static class CoverageCollector
     /// <param name="outputDirectory">The report's directory (its content is replaced).</param>
     /// <param name="ct">Cancels the collection.</param>
     /// <exception cref="MissingToolException">lcov is not installed.</exception>
-    /// <exception cref="InvalidOperationException">lcov could not merge the machines' tracefiles or write the HTML report.</exception>
+    /// <exception cref="CoverageException">lcov could not merge the machines' tracefiles or write the HTML report.</exception>
     public static async Task<CoverageReport> CollectAsync(VirtualNetwork network, string outputDirectory, CancellationToken ct = default)
     {
         try { await network.StopServicesAsync(ct); }

@@ -30,13 +30,13 @@ static class NativeCoverage
             var merge = await LcovTool.RunAsync("lcov",
                 captured.SelectMany(m => new[] { "--add-tracefile", m.Tracefile! }).Concat(["--output-file", report.MergedTracefile]),
                 outputDirectory, ct);
-            if (merge is not null) throw new InvalidOperationException($"merging the machines' tracefiles failed: {merge}");
+            if (merge is not null) throw new CoverageException($"merging the machines' tracefiles failed: {merge}");
             var merged = LcovTracefile.Load(report.MergedTracefile);
             CoberturaWriter.Write(merged, report.Cobertura);
             // --show-details: the source view lists which machine (lcov test name) ran each line.
             var html = await LcovTool.RunAsync("genhtml", ["--branch-coverage", "--show-details", "--title", "NixVm coverage",
                 "--output-directory", Path.GetDirectoryName(report.Html)!, report.MergedTracefile], outputDirectory, ct);
-            if (html is not null) throw new InvalidOperationException($"the HTML report failed: {html}");
+            if (html is not null) throw new CoverageException($"the HTML report failed: {html}");
             report = report with { Merged = merged.Figures };
         }
         await File.WriteAllTextAsync(report.SummaryFile, report.SummaryLine + "\n", ct);
