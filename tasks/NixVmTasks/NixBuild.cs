@@ -10,7 +10,7 @@ namespace NixVmTasks;
 /// names one, else at the item that declared the machine, service or forward. After a build, the
 /// files the evaluation read go to <see cref="InputsFile"/> for the next build's Inputs.
 /// </summary>
-public sealed class NixBuild : ToolTask
+public sealed class NixBuild : OwnedToolTask
 {
     [Required] public string NixFile { get; set; } = "";
     [Required] public string DeclarationFile { get; set; } = "";

@@ -6,10 +6,10 @@ namespace NixVmTasks;
 
 /// <summary>
 /// Runs the compiled xunit v3 test project (an executable) with the network's manifest in its
-/// environment. The test process owns the VMs, so a timeout or Ctrl-C kills the whole tree and
-/// nothing lives on inside an MSBuild node. Each failed test becomes a NIXVM040 error.
+/// environment. The test process owns the VMs and dies with the build (<see cref="OwnedToolTask"/>),
+/// so a timeout, Ctrl-C or a killed build leaves nothing running. Each failed test becomes a NIXVM040 error.
 /// </summary>
-public sealed class RunVmTests : ToolTask
+public sealed class RunVmTests : OwnedToolTask
 {
     [Required] public string TestAssembly { get; set; } = "";
     [Required] public string Manifest { get; set; } = "";
@@ -83,7 +83,13 @@ public sealed class RunVmTests : ToolTask
     {
         if (!File.Exists(JUnitFile))
         {
-            var why = ExitCode == -1 ? $"it did not finish within {TimeoutSeconds} s (NixVmTimeoutSeconds) and was killed" : $"it exited with code {ExitCode}";
+            var why = StoppedBy switch
+            {
+                Stop.TimedOut => $"it timed out after {TimeoutSeconds} s (NixVmTimeoutSeconds) and was killed",
+                Stop.Cancelled => "the build was cancelled and the tests were killed",
+                _ when ExitCode > 128 => $"it was killed by signal {ExitCode - 128}",
+                _ => $"it exited with code {ExitCode}",
+            };
             Log.LogError(null, ErrorCodes.TestRunFailed, null, ProjectFile, 0, 0, 0, 0,
                 $"the VM tests in {Path.GetFileName(TestAssembly)} produced no results: {why}; see the output above and {LogDirectory}");
             return;

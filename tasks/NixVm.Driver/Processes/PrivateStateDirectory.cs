@@ -5,7 +5,10 @@ namespace NixVm.Driver.Processes;
 /// <summary>
 /// A private (0700) directory for sockets and VM state. A small reaper process holds a pipe from
 /// us and removes the directory when that pipe closes, so the sockets go away even when this
-/// process is killed with SIGKILL (the VMs themselves die by their parent-death signal).
+/// process is killed with SIGKILL (the VMs themselves die by their parent-death signal). The
+/// reaper is not our descendant (its shell backgrounds it and exits, so it is re-parented) and
+/// has its own session: a kill of our process tree (MSBuild's timeout and Ctrl-C) or of our
+/// process group does not reach it.
 /// </summary>
 sealed class PrivateStateDirectory : IAsyncDisposable
 {
@@ -30,12 +33,23 @@ sealed class PrivateStateDirectory : IAsyncDisposable
             RedirectStandardInput = true,
             UseShellExecute = false,
         };
-        foreach (var a in new[] { "/bin/sh", "-c", "read _; rm -rf -- \"$1\"", "nixvm-reaper", dir })
+        foreach (var a in new[] { "/bin/sh", "-c", ReaperScript, "nixvm-reaper", dir })
             info.ArgumentList.Add(a);
         var reaper = await SpawnThread.Run(() => Process.Start(info)
             ?? throw new InvalidOperationException("could not start the state directory reaper"));
         return new PrivateStateDirectory(dir, reaper);
     }
+
+    // A background job's stdin is /dev/null, so the pipe goes to it as fd 3. The owner's VMs get their
+    // SIGKILL only after its pipe has closed (the kernel closes files before it signals children), so a
+    // removal that races a dying process's last file is retried.
+    const string ReaperScript = """
+        exec 3<&0
+        (
+          read _ <&3
+          for try in 1 2 3 4 5 6 7 8 9 10; do rm -rf -- "$1" 2>/dev/null && exit; sleep 0.2; done
+        ) &
+        """;
 
     /// <summary>XDG_RUNTIME_DIR when set (per-user, tmpfs), else the temp directory. Unix socket paths must stay short.</summary>
     static string DefaultParent() =>
@@ -52,9 +66,9 @@ sealed class PrivateStateDirectory : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        reaper.StandardInput.Close();
+        if (Directory.Exists(Path)) Directory.Delete(Path, recursive: true);
+        reaper.StandardInput.Close();   // the reaper then finds nothing to remove and exits
         await reaper.WaitForExitAsync();
         reaper.Dispose();
-        if (Directory.Exists(Path)) Directory.Delete(Path, recursive: true);
     }
 }
