@@ -31,6 +31,9 @@ public sealed class NixBuild : OwnedToolTask
 
     protected override string ToolName => "nix-build";
 
+    // SIGTERM, not SIGKILL: nix-build then kills its builders' sessions, which a SIGKILL would orphan.
+    protected override string ParentDeathSignal => "TERM";
+
     protected override string GenerateFullPathToTool() => ToolLocator.Find(ToolName) ?? ToolName;
 
     protected override MessageImportance StandardErrorLoggingImportance => MessageImportance.Low;

@@ -4,8 +4,8 @@ using Microsoft.Build.Utilities;
 namespace NixVmTasks;
 
 /// <summary>
-/// A tool run that cannot outlive the build: the tool gets SIGKILL as its parent-death signal
-/// (<c>setpriv --pdeathsig KILL</c>, which execs it: same pid, so MSBuild's own timeout and Ctrl-C
+/// A tool run that cannot outlive the build: the tool gets a parent-death signal
+/// (<c>setpriv --pdeathsig</c>, which execs it: same pid, so MSBuild's own timeout and Ctrl-C
 /// still kill it), and <see cref="BuildWatch"/> ends this task host when the build above it dies.
 /// It also remembers why MSBuild stopped the tool, which its exit code cannot tell.
 /// </summary>
@@ -16,10 +16,13 @@ public abstract class OwnedToolTask : ToolTask
     /// <summary>Whether MSBuild killed the tool (NixVmTimeoutSeconds or Ctrl-C) before it finished.</summary>
     protected Stop StoppedBy { get; private set; }
 
+    /// <summary>The signal the tool gets when this task host dies (a <c>kill -l</c> name).</summary>
+    protected virtual string ParentDeathSignal => "KILL";
+
     protected override ProcessStartInfo GetProcessStartInfo(string pathToTool, string commandLineCommands, string responseFileSwitch)
     {
         var info = base.GetProcessStartInfo(pathToTool, commandLineCommands, responseFileSwitch);
-        info.Arguments = $"--pdeathsig KILL -- \"{info.FileName}\" {info.Arguments}";
+        info.Arguments = $"--pdeathsig {ParentDeathSignal} -- \"{info.FileName}\" {info.Arguments}";
         info.FileName = ToolLocator.Find("setpriv") ?? "setpriv";
         return info;
     }

@@ -99,23 +99,47 @@ public sealed class TestProject : IDisposable
     public Task<Dotnet.Result> BuildAsync(params string[] extra) =>
         RunAsync(["build", "-nodeReuse:false", "--disable-build-servers", "-nologo", .. extra]);
 
-    /// <summary>QEMU, vde_switch or runner processes still using this project's state directory.</summary>
-    public IReadOnlyList<string> LeftoverProcesses()
+    /// <summary>A build started like a user's in a terminal (see <see cref="Dotnet.Start"/>), still running.</summary>
+    public Dotnet.Running StartBuild(params string[] extra)
     {
-        var found = new List<string>();
+        var env = feed.Environment;
+        env["XDG_RUNTIME_DIR"] = RunDirectory;
+        return Dotnet.Start(ProjectDirectory, ["build", "-nodeReuse:false", "--disable-build-servers", "-nologo", .. extra], env, ownSession: true);
+    }
+
+    /// <summary>QEMU, vde_switch or runner processes still using this project's state directory.</summary>
+    public IReadOnlyList<string> LeftoverProcesses() =>
+        Processes().Where(p => p.CommandLine.Contains(RunDirectory) || p.Environment.Contains(RunDirectory) && Regex.IsMatch(p.CommandLine, "qemu|vde_switch|nixvm-runner"))
+            .Select(p => p.CommandLine).ToList();
+
+    /// <summary>
+    /// Every process that names this project in its command line or environment: whatever a build of
+    /// it started (they inherit XDG_RUNTIME_DIR=<see cref="RunDirectory"/>) and is still running.
+    /// </summary>
+    public IReadOnlyList<OsProcess> ProcessesOfTheBuild() =>
+        Processes().Where(p => p.CommandLine.Contains(Root) || p.Environment.Contains(Root)).ToList();
+
+    public sealed record OsProcess(int Pid, int ParentPid, string CommandLine, string Environment)
+    {
+        public override string ToString() => $"{Pid} (parent {ParentPid}): {CommandLine}";
+    }
+
+    static IEnumerable<OsProcess> Processes()
+    {
         foreach (var dir in Directory.EnumerateDirectories("/proc"))
         {
-            if (!int.TryParse(Path.GetFileName(dir), out _)) continue;
+            if (!int.TryParse(Path.GetFileName(dir), out var pid)) continue;
+            OsProcess process;
             try
             {
-                var cmd = File.ReadAllText(Path.Combine(dir, "cmdline")).Replace('\0', ' ');
-                var env = File.ReadAllText(Path.Combine(dir, "environ"));
-                if (cmd.Contains(RunDirectory) || env.Contains(RunDirectory) && Regex.IsMatch(cmd, "qemu|vde_switch|nixvm-runner")) found.Add(cmd);
+                var stat = File.ReadAllText(Path.Combine(dir, "stat"));
+                var parent = int.Parse(stat[(stat.LastIndexOf(')') + 2)..].Split(' ')[1]);
+                process = new(pid, parent, File.ReadAllText(Path.Combine(dir, "cmdline")).Replace('\0', ' '), File.ReadAllText(Path.Combine(dir, "environ")));
             }
-            catch (IOException) { }
-            catch (UnauthorizedAccessException) { }
+            catch (IOException) { continue; }
+            catch (UnauthorizedAccessException) { continue; }
+            yield return process;
         }
-        return found;
     }
 
     static int FreePort()
