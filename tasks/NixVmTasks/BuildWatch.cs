@@ -31,7 +31,7 @@ sealed class BuildWatch : IDisposable
         var child = Environment.ProcessId;
         while (ParentOf(child) is { } parent && parent > 1 && IsBuildProcess(parent))
         {
-            var fd = pidfd_open(parent, 0);
+            var fd = PidfdOpen(parent);
             // Checked after opening: the pidfd names our ancestor, not a process that reused its pid.
             if (ParentOf(child) != parent) Die();
             if (fd < 0) break;   // a kernel older than 5.3 has no pidfds
@@ -81,7 +81,7 @@ sealed class BuildWatch : IDisposable
         foreach (var fd in pidfds.Append(wake)) _ = close(fd);
     }
 
-    const int SigKill = 9, EfdCloexec = 0x80000, PidfdOpen = 434;
+    const int SigKill = 9, EfdCloexec = 0x80000, SysPidfdOpen = 434;
     const short PollIn = 1;
 
     [StructLayout(LayoutKind.Sequential)]
@@ -92,7 +92,7 @@ sealed class BuildWatch : IDisposable
         public short Revents;
     }
 
-    static int pidfd_open(int pid, uint flags) => (int)syscall(PidfdOpen, pid, flags);
+    static int PidfdOpen(int pid) => (int)syscall(SysPidfdOpen, pid, 0);
 
     [DllImport("libc", SetLastError = true)]
     static extern long syscall(long number, int pid, uint flags);
