@@ -124,7 +124,8 @@ let
             else if !(isString s'.command) || s'.command == "" then bad "command" "${svc}: command must be a non-empty string"
             else s'.command;
 
-          # The published output is copied into the store; the guest runs it with the host's dotnet (shared /usr).
+          # The published output is copied into the store; the guest runs an entry assembly (.dll) with
+          # the host's dotnet (shared /usr), and a NativeAOT executable (any other file) by itself.
           dotnetPublished = let dir = s'.dotnet.publishDir; in builtins.path {
             path = if builtins.isPath dir then dir else /. + dir;
             name = "nixvm-service-" + builtins.replaceStrings [ "@" ] [ "_" ] name;
@@ -138,6 +139,7 @@ let
               dirText = toString dir;
               args = d'.args or [ ];
               host = filter builtins.pathExists [ "/usr/bin/dotnet" "/usr/share/dotnet/dotnet" ];
+              managed = match ".*\\.dll" d'.assembly != null;
             in
             if !(d' ? publishDir) || !(d' ? assembly) then badD "publishDir" "${svc}: dotnet needs 'publishDir' and 'assembly'"
             else if !(builtins.isPath dir || isString dir && lib.hasPrefix "/" dir) then badD "publishDir" "${svc}: dotnet.publishDir must be a path or an absolute path string, got ${show dir}"
@@ -146,6 +148,7 @@ let
             then badD "assembly" "${svc}: dotnet.assembly must be a file name inside publishDir, got ${show d'.assembly}"
             else if !(builtins.pathExists "${dirText}/${d'.assembly}") then badD "assembly" "${svc}: ${dirText}/${d'.assembly} does not exist"
             else if !(isList args) || !(builtins.all isString args) then badD "args" "${svc}: dotnet.args must be a list of strings"
+            else if !managed then concatStringsSep " " ([ "exec" (lib.shellEscape "${dotnetPublished}/${d'.assembly}") ] ++ map lib.shellEscape args)
             else if host == [ ] then bad "dotnet" "${svc}: this host has no dotnet (looked for /usr/bin/dotnet and /usr/share/dotnet/dotnet; the guest runs the host's)"
             else concatStringsSep " " ([ "exec" (head host) (lib.shellEscape "${dotnetPublished}/${d'.assembly}") ] ++ map lib.shellEscape args);
 

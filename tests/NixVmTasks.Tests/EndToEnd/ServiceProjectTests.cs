@@ -102,4 +102,30 @@ public sealed class ServiceProjectTests(LocalFeed feed)
         var fine = await project.BuildAsync("-p:NixVmRunTestsOnBuild=false");
         Assert.True(fine.ExitCode == 0, fine.ToString());
     }
+
+    [Fact(Timeout = 1_200_000)]
+    public async Task A_NativeAOT_service_runs_as_its_native_executable_and_its_unmeasured_lines_are_a_warning()
+    {
+        using var project = new TestProject(feed, extraItems: """
+                <VirtualMachineService Include="api" Machine="webserver" Project="../Api/Api.csproj" Arguments="--urls http://0.0.0.0:5000"
+                                       Ready="http://127.0.0.1:5000/health" ReadyTimeout="180" />
+            """, extraTests: """
+                [Fact]
+                public async Task The_native_api_answers() =>
+                    Assert.Equal("hello from the library", await network["webserver"].SucceedAsync("wget -q -O - http://127.0.0.1:5000/greeting", ct: TestContext.Current.CancellationToken));
+            """);
+        ServiceProjects.MinimalApi(project.Root, properties: "<PublishAot>true</PublishAot>");
+
+        var build = await project.BuildAsync("-p:NixVmCoverage=true");
+        Assert.True(build.ExitCode == 0, build.ToString());
+        Assert.Matches(@"NixVm: \d+ VM test\(s\) passed", build.Output);
+        Assert.Contains("warning NIXVM063: NixVmCoverage: service 'api' on machine 'webserver' is published with NativeAOT", build.Output);
+        // What the guest ran: the native executable (an ELF file), no entry assembly for dotnet.
+        var services = Path.Combine(project.ProjectDirectory, "obj", "Debug", "net10.0", "nixvm", "services");
+        var publish = Path.Combine(services, "api", "publish");
+        Assert.Equal("Api", await File.ReadAllTextAsync(Path.Combine(services, "api", "assembly"), Ct));
+        Assert.Equal([0x7f, (byte)'E', (byte)'L', (byte)'F'], File.ReadAllBytes(Path.Combine(publish, "Api"))[..4]);
+        Assert.False(File.Exists(Path.Combine(publish, "Api.dll")));
+        Assert.Empty(project.LeftoverProcesses());
+    }
 }
