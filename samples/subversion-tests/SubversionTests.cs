@@ -36,6 +36,9 @@ public partial class SubversionTests(NetworkFixture network)
         Assert.Contains($"Updated to revision {rev2}.", await client.SucceedAsync($"cd /tmp/wc && {Svn} update", ct: Ct));
         await client.SucceedAsync("rm -rf /tmp/wc2 && svn checkout -q --non-interactive http://webserver/repos/ /tmp/wc2", ct: Ct);
         Assert.Equal("hello from the client\nand from the web server\n", await client.SucceedAsync("cat /tmp/wc2/hello.txt", ct: Ct));
+        // Anonymous commits are refused.
+        Assert.Contains("Authentication failed", await client.FailAsync(
+            "cd /tmp/wc2 && echo x >>hello.txt && svn commit --non-interactive --no-auth-cache -m anonymous 2>&1", ct: Ct));
     }
 
     [Fact]
@@ -56,6 +59,8 @@ public partial class SubversionTests(NetworkFixture network)
         using var http = new HttpClient();
         var listing = await http.GetStringAsync($"http://127.0.0.1:{network["webserver"].ForwardedPorts[80]}/repos/", Ct);
         Assert.Contains($"<title>repos - Revision {youngest}: /</title>", listing);
+        // Served by an Apache that runs as www-data, not root.
+        Assert.Equal("www-data\n", await network["webserver"].SucceedAsync("stat -c %U /proc/$(cat /run/apache2/apache2.pid)", ct: Ct));
     }
 
     [Fact]

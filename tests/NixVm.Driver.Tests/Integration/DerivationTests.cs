@@ -44,7 +44,7 @@ public class DerivationTests(DerivationTests.SampleTestsBuild sample) : IClassFi
     [Fact(Timeout = 600_000)]
     public async Task Report_runs_the_tests_in_the_build_and_keeps_results_logs_and_coverage()
     {
-        var r = await FreshBuildAsync([WebNix, "-A", "report", "--arg", "coverage", "true", .. TestsArgs]);
+        var r = await Commands.FreshNixBuildAsync([WebNix, "-A", "report", "--arg", "coverage", "true", .. TestsArgs]);
         Assert.True(r.ExitCode == 0, r.Stderr);
         Assert.Contains("nixvm: web: VM tests: 2 passed, 0 failed, 0 skipped", r.Stderr);
         var junit = XDocument.Load(Path.Combine(r.Stdout, "Web.Tests.junit.xml"));
@@ -112,7 +112,7 @@ public class DerivationTests(DerivationTests.SampleTestsBuild sample) : IClassFi
     [Fact(Timeout = 600_000)]
     public async Task Two_test_derivations_of_one_network_run_at_once_without_colliding()
     {
-        var r = await FreshBuildAsync([TestNetwork.Case("derivation-parallel"), "-A", "client", "-A", "host", .. TestsArgs], "--max-jobs", "2");
+        var r = await Commands.FreshNixBuildAsync([TestNetwork.Case("derivation-parallel"), "-A", "client", "-A", "host", .. TestsArgs], "--max-jobs", "2");
         Assert.True(r.ExitCode == 0, r.Stderr);
         var outs = r.Stdout.Split('\n');
         Assert.Equal(2, outs.Length);
@@ -188,22 +188,5 @@ public class DerivationTests(DerivationTests.SampleTestsBuild sample) : IClassFi
     {
         var stamps = File.ReadLines(log).Select(l => TimeSpan.ParseExact(l[..12], @"hh\:mm\:ss\.fff", CultureInfo.InvariantCulture)).ToList();
         return (stamps.Min(), stamps.Max());
-    }
-
-    /// <summary>nix-build after deleting earlier outputs of the same derivations, so the tests really run again.</summary>
-    static async Task<Commands.Run> FreshBuildAsync(string[] args, params string[] buildOptions)
-    {
-        var drvs = await Commands.NixAsync(["nix-instantiate", .. args]);
-        Assert.True(drvs.ExitCode == 0, drvs.Stderr);
-        foreach (var drv in drvs.Stdout.Split('\n'))
-        {
-            var outs = await Commands.NixAsync("nix-store", "--query", "--outputs", drv);
-            foreach (var o in outs.Stdout.Split('\n').Where(Directory.Exists))
-            {
-                var deleted = await Commands.NixAsync("nix-store", "--delete", o);
-                Assert.True(deleted.ExitCode == 0, $"cannot delete the earlier result {o} (a GC root such as ./result still holds it?):\n{deleted.Stderr}");
-            }
-        }
-        return await Commands.NixAsync(["nix-build", "--no-out-link", .. buildOptions, .. args]);
     }
 }

@@ -34,6 +34,23 @@ static class Commands
         Assert.True(r.ExitCode == 0, $"dotnet publish {project} failed:\n{r.Stdout}\n{r.Stderr}");
     }
 
+    /// <summary>nix-build after deleting earlier outputs of the same derivations, so the tests really run again.</summary>
+    public static async Task<Run> FreshNixBuildAsync(string[] args, params string[] buildOptions)
+    {
+        var drvs = await NixAsync(["nix-instantiate", .. args]);
+        Assert.True(drvs.ExitCode == 0, drvs.Stderr);
+        foreach (var drv in drvs.Stdout.Split('\n'))
+        {
+            var outs = await NixAsync("nix-store", "--query", "--outputs", drv);
+            foreach (var o in outs.Stdout.Split('\n').Where(Directory.Exists))
+            {
+                var deleted = await NixAsync("nix-store", "--delete", o);
+                Assert.True(deleted.ExitCode == 0, $"cannot delete the earlier result {o} (a GC root such as ./result still holds it?):\n{deleted.Stderr}");
+            }
+        }
+        return await NixAsync(["nix-build", "--no-out-link", .. buildOptions, .. args]);
+    }
+
     static async Task<Run> RunAsync(string tool, IEnumerable<string> args, IDictionary<string, string>? environment, TimeSpan timeout)
     {
         var psi = new ProcessStartInfo(tool) { RedirectStandardOutput = true, RedirectStandardError = true };
