@@ -11,7 +11,7 @@ namespace NixVm.Driver.Tests.Integration;
 /// root — now counts its lines, and what is still lost is a warning naming the machine and file.
 /// Each case runs its own copy of coverage-tiny, so each test sees only its own data.
 /// </summary>
-[TestMethodOrderer(typeof(SubversionSampleTests.DeclarationOrder))]
+[TestMethodOrderer(typeof(DeclarationOrder))]
 public class CoverageLossTests(CoverageLossNetworkFixture fixture) : IClassFixture<CoverageLossNetworkFixture>
 {
     static CancellationToken Ct => TestContext.Current.CancellationToken;
