@@ -35,5 +35,8 @@ in {
     validate = import ./validate.nix { inherit kernel; };
     # C/C++ built with --coverage for guests; see nix/coverage/.
     instrumentedProgram = import ./coverage/program.nix;
+    instrumentedBuild = import ./coverage/build.nix;
+    # What scripts/bootstrap fills: kernel/, sources/ (Debian source packages the tests build).
+    inherit cacheDir;
   };
 }

@@ -19,6 +19,6 @@ for f in $(find "$dir/src" -type f \( -name '*.c' -o -name '*.cc' -o -name '*.cp
 done
 [ -n "$objects" ] || { echo "nixvm: instrumentedProgram '$name': no C/C++ sources in $src" >&2; exit 1; }
 # shellcheck disable=SC2086 # objects and ldflags are lists of single words (store paths; checked in Nix)
-"$linker" --coverage $objects "$runtime/lib/nixvm-coverage-runtime.o" $ldflags -o "$out/bin/$name"
+"$linker" --coverage -specs="$runtime/lib/nixvm-coverage.specs" $objects $ldflags -o "$out/bin/$name"
 # shellcheck disable=SC2086 # a list of paths under $out
 rm -f $objects

@@ -8,22 +8,15 @@
 # same path below coverage-data/ and its .gcno at the path itself.
 { name, src, cflags ? [ ], ldflags ? [ ] }:
 let
-  inherit (builtins) concatStringsSep isList match;
-  words = what: xs:
-    if !(isList xs) then throw "nixvm: instrumentedProgram '${name}': ${what} must be a list of strings"
-    else concatStringsSep " " (map (x: if match "[^ '\"\\\n]+" x != null then x
-      else throw "nixvm: instrumentedProgram '${name}': ${what} entry '${x}' must be one word without quotes") xs);
+  arguments = import ./arguments.nix "instrumentedProgram" { inherit name src; };
 in
-if match "[A-Za-z0-9][A-Za-z0-9_.+-]*" name == null
-then throw "nixvm: instrumentedProgram: name '${name}' is not a valid program name"
-else if !(builtins.pathExists src) then throw "nixvm: instrumentedProgram '${name}': src ${toString src} does not exist"
-else derivation {
+arguments.check (derivation {
   inherit name src;
   system = builtins.currentSystem;
   builder = "/bin/sh";
   args = [ ../builders/coverage-program.sh ];
   PATH = "/usr/bin:/bin";
   runtime = import ./runtime.nix;
-  cflags = words "cflags" cflags;
-  ldflags = words "ldflags" ldflags;
-}
+  cflags = arguments.words "cflags" cflags;
+  ldflags = arguments.words "ldflags" ldflags;
+})

@@ -34,8 +34,8 @@ static int in_guest(void) {
 
 static void set_host_prefix(void) {
   static char dir[4096];
-  const char *cache = getenv("XDG_CACHE_HOME"), *home = getenv("HOME");
-  if (getenv("GCOV_PREFIX")) return;
+  const char *cache = getenv("XDG_CACHE_HOME"), *home = getenv("HOME"), *prefix = getenv("GCOV_PREFIX");
+  if (prefix && *prefix) return;
   if (cache && *cache) {
     snprintf(dir, sizeof dir, "%s/nixvmtasks/host-coverage-data", cache);
   } else {

@@ -1,5 +1,7 @@
 # The coverage runtime (runtime.c) compiled once: $out/lib/nixvm-coverage-runtime.o, position
-# independent, linked into every program and shared object that nixvm builds with coverage.
+# independent, linked into every program and shared object that nixvm builds with coverage; and
+# $out/lib/nixvm-coverage.specs, a gcc specs file that links it into everything gcc links
+# (programs, shared objects, modules; also with -nostdlib, as libtool links C++ libraries).
 derivation {
   name = "nixvm-coverage-runtime";
   system = builtins.currentSystem;
@@ -8,6 +10,7 @@ derivation {
     command -v gcc >/dev/null || { echo "nixvm: gcc not found on the host: install it (scripts/bootstrap)" >&2; exit 1; }
     mkdir -p "$out/lib"
     gcc -O2 -fPIC -Wall -Werror -c "$src" -o "$out/lib/nixvm-coverage-runtime.o"
+    printf '%%rename link nixvm_link\n*link:\n%%(nixvm_link) %%{!r:%s}\n' "$out/lib/nixvm-coverage-runtime.o" >"$out/lib/nixvm-coverage.specs"
   '' ];
   src = ./runtime.c;
   PATH = "/usr/bin:/bin";

@@ -16,14 +16,7 @@ let
     name = "/usr/local/bin/${name}";
     value = { text = "#!/bin/sh\nexec ${tiny name}/bin/${name} \"$@\"\n"; mode = "0755"; };
   };
-  plain = derivation {
-    name = "coverage-plain";
-    system = builtins.currentSystem;
-    builder = "/bin/sh";
-    PATH = "/usr/bin:/bin";
-    src = ./coverage-tiny.c;
-    args = [ "-euc" ''mkdir -p "$out/bin" && cp "$src" "$out/tiny.c" && cd "$out" && gcc --coverage -O0 -c tiny.c && gcc --coverage tiny.o -o bin/coverage-plain && rm tiny.o'' ];
-  };
+  plain = import ./plain-program.nix { name = "coverage-plain"; src = ./coverage-tiny.c; flags = "--coverage -O0"; };
 in
 {
   vms = nixvm.buildVms {

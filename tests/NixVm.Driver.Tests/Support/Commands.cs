@@ -14,7 +14,11 @@ static class Commands
         RunAsync(args[0], [.. args[1..], "--option", "substituters", ""], null, TimeSpan.FromMinutes(10));
 
     public static Task<Run> NixAsync(IDictionary<string, string> environment, params string[] args) =>
-        RunAsync(args[0], [.. args[1..], "--option", "substituters", ""], environment, TimeSpan.FromMinutes(10));
+        RunAsync(args[0], [.. args[1..], "--option", "substituters", ""], environment.ToDictionary(e => e.Key, e => (string?)e.Value), TimeSpan.FromMinutes(10));
+
+    /// <summary>A program on the host, with these variables changed (a null value removes one).</summary>
+    public static Task<Run> HostProgramAsync(string program, IEnumerable<string> args, IDictionary<string, string?> environment) =>
+        RunAsync(program, args, environment, TimeSpan.FromMinutes(1));
 
     /// <summary>dotnet build with none of this test run's MSBuild settings and no build servers.</summary>
     public static async Task DotnetBuildAsync(string project)
@@ -51,7 +55,7 @@ static class Commands
         return await NixAsync(["nix-build", "--no-out-link", .. buildOptions, .. args]);
     }
 
-    static async Task<Run> RunAsync(string tool, IEnumerable<string> args, IDictionary<string, string>? environment, TimeSpan timeout)
+    static async Task<Run> RunAsync(string tool, IEnumerable<string> args, IDictionary<string, string?>? environment, TimeSpan timeout)
     {
         var psi = new ProcessStartInfo(tool) { RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var a in args) psi.ArgumentList.Add(a);
@@ -61,7 +65,10 @@ static class Commands
         psi.Environment["MSBUILDDISABLENODEREUSE"] = "1";
         psi.Environment["DOTNET_CLI_DO_NOT_USE_MSBUILD_SERVER"] = "1";
         psi.Environment["UseSharedCompilation"] = "false";
-        if (environment is not null) foreach (var (k, v) in environment) psi.Environment[k] = v;
+        if (environment is not null)
+            foreach (var (k, v) in environment)
+                if (v is null) psi.Environment.Remove(k);
+                else psi.Environment[k] = v;
         using var p = Process.Start(psi)!;
         var stdout = p.StandardOutput.ReadToEndAsync(Ct);
         var stderr = p.StandardError.ReadToEndAsync(Ct);
