@@ -13,19 +13,13 @@
 # --coverage -O0 and -specs=<runtime>/lib/nixvm-coverage.specs), and leave no .gcda in $out.
 { name, src, buildSystem ? null, configureFlags ? [ ], cmakeFlags ? [ ], makeFlags ? [ ] }:
 let
-  arguments = import ./arguments.nix "instrumentedBuild" { inherit name src; };
+  common = import ./common.nix "instrumentedBuild" { inherit name src; };
 in
 if buildSystem != null && !(builtins.elem buildSystem [ "autotools" "cmake" "make" ])
 then throw "nixvm: instrumentedBuild '${name}': buildSystem '${toString buildSystem}' is not one of autotools, cmake, make"
-else arguments.check (derivation {
-  inherit name src;
-  system = builtins.currentSystem;
-  builder = "/bin/sh";
-  args = [ ../builders/coverage-build.sh ];
-  PATH = "/usr/bin:/bin";
-  runtime = import ./runtime.nix;
+else common.derivation ../builders/coverage-build.sh {
   buildSystem = if buildSystem == null then "" else buildSystem;
-  configureFlags = arguments.words "configureFlags" configureFlags;
-  cmakeFlags = arguments.words "cmakeFlags" cmakeFlags;
-  makeFlags = arguments.words "makeFlags" makeFlags;
-})
+  configureFlags = common.words "configureFlags" configureFlags;
+  cmakeFlags = common.words "cmakeFlags" cmakeFlags;
+  makeFlags = common.words "makeFlags" makeFlags;
+}

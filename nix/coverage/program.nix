@@ -8,15 +8,9 @@
 # same path below coverage-data/ and its .gcno at the path itself.
 { name, src, cflags ? [ ], ldflags ? [ ] }:
 let
-  arguments = import ./arguments.nix "instrumentedProgram" { inherit name src; };
+  common = import ./common.nix "instrumentedProgram" { inherit name src; };
 in
-arguments.check (derivation {
-  inherit name src;
-  system = builtins.currentSystem;
-  builder = "/bin/sh";
-  args = [ ../builders/coverage-program.sh ];
-  PATH = "/usr/bin:/bin";
-  runtime = import ./runtime.nix;
-  cflags = arguments.words "cflags" cflags;
-  ldflags = arguments.words "ldflags" ldflags;
-})
+common.derivation ../builders/coverage-program.sh {
+  cflags = common.words "cflags" cflags;
+  ldflags = common.words "ldflags" ldflags;
+}
