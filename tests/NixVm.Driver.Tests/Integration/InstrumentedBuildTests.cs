@@ -11,7 +11,7 @@ namespace NixVm.Driver.Tests.Integration;
 /// module and a tool the build runs. Each counts in a guest, also the module of an uninstrumented
 /// long-running program; no build leaves counters in the store, and neither does a run on the host.
 /// </summary>
-[TestMethodOrderer(typeof(SubversionSampleTests.DeclarationOrder))]
+[TestMethodOrderer(typeof(DeclarationOrder))]
 public class InstrumentedBuildTests(InstrumentedBuildNetworkFixture fixture) : IClassFixture<InstrumentedBuildNetworkFixture>
 {
     static CancellationToken Ct => TestContext.Current.CancellationToken;
