@@ -27,6 +27,22 @@ public sealed record NetworkOptions
     /// <summary>How long one guest command may run when the call gives no timeout (default 15 min); then it is killed.</summary>
     public TimeSpan CommandTimeout { get; init; } = TimeSpan.FromMinutes(15);
 
+    /// <summary>
+    /// The most output (stdout and stderr together) one command may return (default 256 MiB, at most
+    /// 1 GiB). A command that writes more is killed and <see cref="Machines.CommandOutputLimitException"/>
+    /// is thrown; the machine stays usable. <see cref="Machines.Machine.ExecuteToStreamAsync"/> streams
+    /// stdout without this limit.
+    /// </summary>
+    public long MaxCommandOutputBytes
+    {
+        get => maxCommandOutputBytes;
+        init => maxCommandOutputBytes = value is > 0 and <= MaxOutputLimit ? value
+            : throw new ArgumentOutOfRangeException(nameof(MaxCommandOutputBytes), value, $"must be 1..{MaxOutputLimit} bytes");
+    }
+
+    long maxCommandOutputBytes = 256L << 20;
+    const long MaxOutputLimit = 1L << 30;   // a byte array (and a MemoryStream) holds less than 2 GiB
+
     /// <summary>How long the <c>WaitFor…</c>/<c>WaitUntil…</c> calls wait when the call gives no timeout (default 5 min).</summary>
     public TimeSpan WaitTimeout { get; init; } = TimeSpan.FromMinutes(5);
 

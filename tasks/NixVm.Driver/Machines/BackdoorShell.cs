@@ -34,8 +34,9 @@ sealed class BackdoorShell : IDisposable
         var ready = await console.ReadUntilTextAsync(ReadyMarker, ct);
         if (ready.Length > 0) log.Machine(machine, $"guest shell said: {ready.Trim()}");
         await console.WriteAsync(Encoding.UTF8.GetBytes(CommandFraming.SetupScript), ct);
-        var end = await console.ReadUntilMarkerAsync(CommandFraming.SetupId, null, ct);
-        var said = Encoding.UTF8.GetString(end.Before).Trim();
+        var before = new MemoryStream();
+        var end = await console.ReadUntilMarkerAsync(CommandFraming.SetupId, data => before.WriteAsync(data), ct);
+        var said = Encoding.UTF8.GetString(before.ToArray()).Trim();
         if (said.Length > 0) log.Machine(machine, $"guest shell said: {said}");
         if (end.Suffix != ":0") throw new MachineFailedException(machine, $"the guest shell could not set up the command framing: {said}");
         _ = WatchConsoleAsync();
@@ -65,14 +66,18 @@ sealed class BackdoorShell : IDisposable
         lost.TrySetResult("the guest shell disconnected");
     }
 
-    public async Task<ExecResult> ExecuteAsync(string command, TimeSpan? timeout, CancellationToken ct)
+    /// <summary>
+    /// Runs one command. Its stdout goes to <paramref name="stdoutTarget"/> when given, else it is
+    /// returned; what is returned (stdout and stderr) may not pass <paramref name="outputLimit"/>.
+    /// </summary>
+    public async Task<ExecResult> ExecuteAsync(string command, TimeSpan? timeout, long outputLimit, Stream? stdoutTarget, CancellationToken ct)
     {
         await gate.WaitAsync(ct);
-        try { return await ExecuteLockedAsync(command, timeout, ct); }
+        try { return await ExecuteLockedAsync(command, timeout, outputLimit, stdoutTarget, ct); }
         finally { gate.Release(); }
     }
 
-    async Task<ExecResult> ExecuteLockedAsync(string command, TimeSpan? timeout, CancellationToken ct)
+    async Task<ExecResult> ExecuteLockedAsync(string command, TimeSpan? timeout, long outputLimit, Stream? stdoutTarget, CancellationToken ct)
     {
         var id = CommandFraming.NewId();
         log.Machine(machine, $"$ {command}");
@@ -83,18 +88,24 @@ sealed class BackdoorShell : IDisposable
         // Reads are never cancelled by the caller: the guest is asked to kill the job and its markers
         // still arrive, keeping the streams in step. Only a guest that ignores that request aborts them.
         using var abort = new CancellationTokenSource();
-        await using var onStop = stop.Token.Register(() =>
+        var killRequested = 0;
+        void Kill()
         {
+            if (Interlocked.Exchange(ref killRequested, 1) == 1) return;
             _ = control.WriteAsync(Encoding.ASCII.GetBytes(id + "\n")).AsTask();
             abort.CancelAfter(CancelGrace);
-        });
+        }
+        await using var onStop = stop.Token.Register(Kill);
 
+        var limit = new OutputLimit(outputLimit, Kill);
         var outLog = new StreamLogger(line => log.Machine(machine, "> " + line), MaxLoggedBytes);
         var errLog = new StreamLogger(line => log.Machine(machine, "! " + line), MaxLoggedBytes);
+        var stdoutSink = new CommandOutput(outLog, limit, stdoutTarget);
+        var stderrSink = new CommandOutput(errLog, limit);
         if (lost.Task.IsCompleted) throw new EndOfStreamException(await lost.Task);
         await console.WriteAsync(CommandFraming.Frame(command, id), CancellationToken.None);
-        var output = stdout.ReadUntilMarkerAsync(id, outLog.Add, abort.Token);
-        var errors = stderr.ReadUntilMarkerAsync(id, errLog.Add, abort.Token);
+        var output = stdout.ReadUntilMarkerAsync(id, stdoutSink.WriteAsync, abort.Token);
+        var errors = stderr.ReadUntilMarkerAsync(id, stderrSink.WriteAsync, abort.Token);
         var both = Task.WhenAll(output, errors);
         try
         {
@@ -103,15 +114,20 @@ sealed class BackdoorShell : IDisposable
         }
         catch (OperationCanceledException) when (abort.IsCancellationRequested)
         {
-            throw new MachineFailedException(machine, $"the guest did not stop `{command}` within {CancelGrace.TotalSeconds} s of being asked to; the shell is out of step");
+            // The shell no longer answers: every later command would wait in vain, so it counts as lost.
+            var reason = $"the guest did not stop `{command}` within {CancelGrace.TotalSeconds} s of being asked to; the shell is out of step";
+            lost.TrySetResult(reason);
+            throw new EndOfStreamException(reason);
         }
         outLog.Flush();
         errLog.Flush();
         var result = new ExecResult(int.Parse(output.Result.Suffix.TrimStart(':'), System.Globalization.CultureInfo.InvariantCulture),
-            output.Result.Before, errors.Result.Before);
-        log.Machine(machine, $"(exit {result.ExitCode}, {result.StdoutBytes.Length} bytes out, {result.StderrBytes.Length} bytes err, {started.Elapsed.TotalMilliseconds:0.0} ms)");
+            stdoutSink.ToArray(), stderrSink.ToArray());
+        log.Machine(machine, $"(exit {result.ExitCode}, {outLog.Total} bytes out, {errLog.Total} bytes err, {started.Elapsed.TotalMilliseconds:0.0} ms)");
 
         ct.ThrowIfCancellationRequested();
+        if (limit.Exceeded)
+            throw new CommandOutputLimitException(machine, command, outputLimit);
         if (deadline.IsCancellationRequested)
             throw new CommandTimeoutException(machine, command, timeout!.Value, result);
         return result;

@@ -20,7 +20,7 @@ namespace NixVm.Driver.Machines;
 /// a background job and <c>wait</c> cost 1 ms more per command under TCG)
 /// and then writes <c>\x1eNIXVM-END:&lt;id&gt;\n</c> after the output on stderr and
 /// <c>\x1eNIXVM-END:&lt;id&gt;:&lt;status&gt;\n</c> after the output on stdout. The id is random per
-/// command, so no output can forge a marker. Output a command's background children write after it
+/// command and the command cannot see it, so no output can forge a marker. Output a command's background children write after it
 /// ended shows up in the next command's output (as with the nixpkgs driver, detach them from stdout).
 /// After set-up the console carries nothing back; the host only watches it for the shell going away.
 ///
@@ -64,8 +64,11 @@ static class CommandFraming
         "exec 5</dev/null",
         // The markers are written with echo, not printf: half the cost under TCG (no format to interpret).
         $"__nixvm_end={QuoteAnsiC(MarkerPrefix)}",
+        // The command sees no positional parameters and no variable holding its id, so it cannot
+        // write its own end marker: $1 (the command) goes through a variable that is unset first.
         "__nixvm_run() {",
-        "  ( eval \"set -euo pipefail; $1\" ) <&5 >&7 2>&8",
+        "  __nixvm_cmd=$1",
+        "  ( set --; eval \"unset __nixvm_cmd; set -euo pipefail; $__nixvm_cmd\" ) <&5 >&7 2>&8",
         "  local rc=$?",
         "  echo \"${__nixvm_end}$2\" >&8",
         "  echo \"${__nixvm_end}$2:$rc\" >&7",

@@ -14,19 +14,36 @@ public sealed partial class Machine
     /// <param name="timeout">How long it may run (default <see cref="NetworkOptions.CommandTimeout"/>).</param>
     /// <param name="ct">Kills the command and throws <see cref="OperationCanceledException"/>.</param>
     /// <exception cref="CommandTimeoutException">The command did not finish within the timeout and was killed.</exception>
+    /// <exception cref="CommandOutputLimitException">The command wrote more than <see cref="NetworkOptions.MaxCommandOutputBytes"/> and was killed (the machine stays usable).</exception>
     /// <exception cref="MachineFailedException">The machine did not boot, or it failed while the command ran (the machine is stopped).</exception>
-    public async Task<ExecResult> ExecuteAsync(string command, TimeSpan? timeout = null, CancellationToken ct = default)
+    public Task<ExecResult> ExecuteAsync(string command, TimeSpan? timeout = null, CancellationToken ct = default) =>
+        RunAsync(command, null, timeout, ct);
+
+    /// <summary>
+    /// Runs a bash command like <see cref="ExecuteAsync"/>, but writes its stdout to
+    /// <paramref name="stdout"/> as it arrives, with no size limit (for gigabytes of output); the
+    /// result's <see cref="ExecResult.StdoutBytes"/> is empty. Stderr is returned as usual.
+    /// </summary>
+    /// <param name="command">A bash command line (may span lines).</param>
+    /// <param name="stdout">Receives the command's stdout (for example a <see cref="FileStream"/>); not closed.</param>
+    /// <param name="timeout">How long it may run (default <see cref="NetworkOptions.CommandTimeout"/>).</param>
+    /// <param name="ct">Kills the command and throws <see cref="OperationCanceledException"/>.</param>
+    /// <exception cref="CommandTimeoutException">The command did not finish within the timeout and was killed.</exception>
+    /// <exception cref="CommandOutputLimitException">The command wrote more than <see cref="NetworkOptions.MaxCommandOutputBytes"/> to stderr and was killed.</exception>
+    /// <exception cref="MachineFailedException">The machine did not boot, or it failed while the command ran (the machine is stopped).</exception>
+    public Task<ExecResult> ExecuteToStreamAsync(string command, Stream stdout, TimeSpan? timeout = null, CancellationToken ct = default) =>
+        RunAsync(command, stdout ?? throw new ArgumentNullException(nameof(stdout)), timeout, ct);
+
+    async Task<ExecResult> RunAsync(string command, Stream? stdout, TimeSpan? timeout, CancellationToken ct)
     {
         await WaitForReadyAsync(ct);
         try
         {
-            return await boot!.Shell.ExecuteAsync(command, timeout ?? context.Options.CommandTimeout, ct);
+            return await boot!.Shell.ExecuteAsync(command, timeout ?? context.Options.CommandTimeout, context.Options.MaxCommandOutputBytes, stdout, ct);
         }
-        catch (EndOfStreamException)
+        catch (EndOfStreamException e)
         {
-            var reason = await FailureReasonAsync();
-            await StopBootAsync();
-            throw new MachineFailedException(Name, $"lost the guest shell while running `{command}`: {reason}");
+            throw await FailAsync($"lost the guest shell while running `{command}`: {await FailureReasonAsync(e.Message)}");
         }
     }
 

@@ -19,6 +19,8 @@ public sealed partial class Machine
     /// <summary>The latest boot's console, kept after the boot ends so a stopped machine's console stays readable.</summary>
     SerialConsole? lastConsole;
     readonly Dictionary<int, int> forwardedPorts = new();
+    /// <summary>Why the machine failed; set until <see cref="StartAsync"/>.</summary>
+    string? failedReason;
 
     internal Machine(MachineManifest manifest, MachineContext context)
     {
@@ -57,10 +59,19 @@ public sealed partial class Machine
     /// <summary>The guest's exchange directory on the host (the guest's <c>/tmp/xchg</c>).</summary>
     string ExchangeDirectory => Path.Combine(StateDirectory, "xchg");
 
-    /// <summary>Starts QEMU; returns once QEMU has connected its monitor and shell (the guest is still booting). Does nothing when it runs already.</summary>
+    /// <summary>
+    /// Starts QEMU; returns once QEMU has connected its monitor and shell (the guest is still booting).
+    /// Does nothing when it runs already. This is also the way back from a failure (see <see cref="MachineFailedException"/>).
+    /// </summary>
     /// <exception cref="MachineFailedException">QEMU did not start or did not connect within <see cref="NetworkOptions.BootTimeout"/>.</exception>
     /// <exception cref="MissingToolException">util-linux (setsid, setpriv) is not installed.</exception>
     public async Task StartAsync(CancellationToken ct = default)
+    {
+        failedReason = null;
+        await BootAsync(ct);
+    }
+
+    async Task BootAsync(CancellationToken ct)
     {
         if (IsRunning) return;
         await StopBootAsync();
@@ -79,6 +90,7 @@ public sealed partial class Machine
         var started = await MachineBoot.LaunchAsync(Name, Manifest.StartScript, StateDirectory, ExchangeDirectory, env, context.Log);
         (boot, lastConsole) = (started, started.Console);
         try { await started.ConnectAsync(context.Options.BootTimeout, ct); }
+        catch (MachineFailedException e) { throw await FailAsync(e.Reason); }
         catch
         {
             await StopBootAsync();
@@ -91,10 +103,13 @@ public sealed partial class Machine
     /// <exception cref="MachineFailedException">The guest reported a boot failure, QEMU exited, or the guest was not ready within <see cref="NetworkOptions.BootTimeout"/> (the machine is stopped).</exception>
     public async Task WaitForReadyAsync(CancellationToken ct = default)
     {
-        if (!IsRunning) await StartAsync(ct);
+        if (failedReason is { } earlier)
+            throw new MachineFailedException(Name, $"it failed earlier (StartAsync boots it again): {earlier}");
+        if (!IsRunning) await BootAsync(ct);
         var current = boot!;
         if (current.Ready) return;
         try { await current.WaitForShellAsync(context.Options.BootTimeout, ct); }
+        catch (MachineFailedException e) { throw await FailAsync(e.Reason); }
         catch
         {
             await StopBootAsync();
@@ -108,8 +123,21 @@ public sealed partial class Machine
     MachineBoot ConnectedBoot() =>
         boot is { Connected: true } b ? b : throw new InvalidOperationException($"machine '{Name}' is not running");
 
-    /// <summary>Why the machine stopped: the guest's own marker, else QEMU's exit and stderr.</summary>
-    Task<string> FailureReasonAsync() => boot?.FailureReasonAsync() ?? Task.FromResult("the machine is not running");
+    /// <summary>Why the machine stopped: the guest's own marker, else QEMU's exit and stderr, else (QEMU runs) <paramref name="whileRunning"/>.</summary>
+    Task<string> FailureReasonAsync(string whileRunning) =>
+        boot?.FailureReasonAsync(whileRunning) ?? Task.FromResult("the machine is not running");
+
+    /// <summary>
+    /// The machine failed: it is stopped and stays failed — every later call throws at once instead
+    /// of waiting for a guest that cannot answer, or booting it again unasked — until <see cref="StartAsync"/>.
+    /// </summary>
+    async Task<MachineFailedException> FailAsync(string reason)
+    {
+        failedReason = reason;
+        context.Log.Machine(Name, $"failed: {reason}");
+        await StopBootAsync();
+        return new MachineFailedException(Name, reason);
+    }
 
     string HostForwards()
     {

@@ -172,8 +172,8 @@ sealed class MachineBoot : IAsyncDisposable
         await work;
     }
 
-    /// <summary>Why the boot ended: the guest's own marker, else QEMU's exit and stderr.</summary>
-    public async Task<string> FailureReasonAsync()
+    /// <summary>Why the boot ended: the guest's own marker, else QEMU's exit and stderr, else (QEMU runs on) <paramref name="whileRunning"/>.</summary>
+    public async Task<string> FailureReasonAsync(string whileRunning = "the guest shell disconnected")
     {
         // Give QEMU and the console reader a moment to say their last words.
         try { await Process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(3)); } catch (TimeoutException) { }
@@ -182,7 +182,7 @@ sealed class MachineBoot : IAsyncDisposable
         var errors = Console.QemuErrors is { Length: > 0 } e ? $": {e}" : "";
         return Process.HasExited
             ? $"QEMU exited with status {Process.ExitCode}{errors}"
-            : $"the guest shell disconnected{errors}";
+            : $"{whileRunning}{errors}";
     }
 
     /// <summary>A guest failure's reason, with the last lines of the service log it names.</summary>

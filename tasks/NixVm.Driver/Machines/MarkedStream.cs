@@ -15,30 +15,25 @@ sealed class MarkedStream(Socket socket) : IDisposable
     public Task WriteAsync(ReadOnlyMemory<byte> data, CancellationToken ct) => stream.WriteAsync(data, ct).AsTask();
 
     /// <summary>
-    /// Reads until <paramref name="id"/>'s marker; <paramref name="onSafe"/> sees the growing prefix
-    /// that cannot be part of the marker, for streaming logs. EndOfStreamException if the guest hangs up.
+    /// Reads until <paramref name="id"/>'s marker, handing the output before it to
+    /// <paramref name="output"/> piece by piece as it arrives. EndOfStreamException if the guest hangs up.
     /// </summary>
-    public async Task<MarkerEnd> ReadUntilMarkerAsync(string id, Action<ReadOnlySpan<byte>>? onSafe, CancellationToken ct)
+    public async Task<MarkerEnd> ReadUntilMarkerAsync(string id, Func<ReadOnlyMemory<byte>, ValueTask> output, CancellationToken ct)
     {
         var reader = new MarkerReader(id);
-        var pending = carry;
+        ReadOnlyMemory<byte> pending = carry;
         carry = [];
         while (true)
         {
-            bool done;
-            MarkerEnd end;
-            if (pending.Length > 0)
-            {
-                done = reader.Feed(pending, out end);
-                pending = [];
-            }
-            else
+            if (pending.IsEmpty)
             {
                 var n = await stream.ReadAsync(buffer, ct);
                 if (n == 0) throw new EndOfStreamException("the guest closed its end");
-                done = reader.Feed(buffer.AsSpan(0, n), out end);
+                pending = buffer.AsMemory(0, n);
             }
-            onSafe?.Invoke(reader.Safe);
+            var done = reader.Feed(pending, out var certain, out var end);
+            pending = ReadOnlyMemory<byte>.Empty;
+            if (!certain.IsEmpty) await output(certain);
             if (done)
             {
                 carry = end.After;

@@ -3,42 +3,43 @@ using System.Text;
 namespace NixVm.Driver.Machines;
 
 /// <summary>
-/// Accumulates bytes from one stream until the end marker of one command: <c>\x1eNIXVM-END:&lt;id&gt;</c>,
-/// an optional suffix (the console's <c>:&lt;status&gt;</c>) and a newline.
+/// Finds the end marker of one command in a stream: <c>\x1eNIXVM-END:&lt;id&gt;</c>, an optional
+/// suffix (the console's <c>:&lt;status&gt;</c>) and a newline. Output is handed on as soon as it
+/// cannot be part of the marker, so memory stays bounded whatever a command writes: only a possible
+/// start of the marker (or the marker line itself) is held back.
 /// </summary>
 sealed class MarkerReader(string id)
 {
     readonly byte[] marker = CommandFraming.Marker(id);
-    readonly MemoryStream buffer = new();
-    int scanned;
+    byte[] held = [];
 
-    ReadOnlySpan<byte> Buffered => buffer.GetBuffer().AsSpan(0, (int)buffer.Length);
-
-    /// <summary>How many leading bytes can no longer be part of the marker (safe to log while streaming).</summary>
-    public int SafeLength { get; private set; }
-
-    public ReadOnlySpan<byte> Safe => Buffered[..SafeLength];
-
-    /// <summary>Adds bytes; returns true once the marker line is complete.</summary>
-    public bool Feed(ReadOnlySpan<byte> data, out MarkerEnd end)
+    /// <summary>
+    /// Adds bytes. <paramref name="output"/> is the command's output that is now certain (valid until
+    /// the next call); returns true once the marker line is complete.
+    /// </summary>
+    public bool Feed(ReadOnlyMemory<byte> data, out ReadOnlyMemory<byte> output, out MarkerEnd end)
     {
-        buffer.Write(data);
-        var all = Buffered;
-        var from = Math.Max(0, scanned - marker.Length);
-        var at = all[from..].IndexOf(marker);
+        ReadOnlyMemory<byte> all = held.Length == 0 ? data : (byte[])[.. held, .. data.Span];
         end = default;
+        var at = all.Span.IndexOf(marker);
         if (at < 0)
         {
-            scanned = all.Length;
-            SafeLength = Math.Max(SafeLength, all.Length - marker.Length + 1);
+            // The last marker.Length - 1 bytes may begin a marker that the next read completes.
+            var keep = Math.Min(marker.Length - 1, all.Length);
+            output = all[..^keep];
+            held = all[^keep..].ToArray();
             return false;
         }
-        at += from;
-        SafeLength = at;
+        output = all[..at];
         var rest = all[(at + marker.Length)..];
-        var nl = rest.IndexOf((byte)'\n');
-        if (nl < 0) { scanned = at + marker.Length; return false; }
-        end = new MarkerEnd(all[..at].ToArray(), Encoding.ASCII.GetString(rest[..nl]), rest[(nl + 1)..].ToArray());
+        var nl = rest.Span.IndexOf((byte)'\n');
+        if (nl < 0)
+        {
+            held = all[at..].ToArray();
+            return false;
+        }
+        held = [];
+        end = new MarkerEnd(Encoding.ASCII.GetString(rest.Span[..nl]), rest[(nl + 1)..].ToArray());
         return true;
     }
 }

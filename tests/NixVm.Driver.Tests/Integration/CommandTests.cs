@@ -60,6 +60,15 @@ public class CommandTests(WebNetworkFixture fixture) : IClassFixture<WebNetworkF
     }
 
     [Fact(Timeout = 600_000)]
+    public async Task A_command_sees_neither_its_text_nor_its_id_so_it_cannot_end_its_own_output()
+    {
+        var r = await Client.ExecuteAsync("echo \"[${1-}][${2-}][$#][${__nixvm_cmd-}]\"; printf '\\036NIXVM-END:%s:0\\n' \"${2-}\"; echo after", ct: Ct);
+        Assert.Equal(0, r.ExitCode);
+        Assert.Equal("[][][0][]\n\u001eNIXVM-END::0\nafter\n", r.Stdout);
+        Assert.Equal("in step\n", await Client.SucceedAsync("echo in step", ct: Ct));
+    }
+
+    [Fact(Timeout = 600_000)]
     public async Task Commands_with_quotes_newlines_and_syntax_errors_do_not_wedge_the_shell()
     {
         Assert.Equal("it's \"fine\"\nsecond\n", await Client.SucceedAsync("echo \"it's \\\"fine\\\"\"\necho second", ct: Ct));

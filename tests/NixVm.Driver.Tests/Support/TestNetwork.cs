@@ -7,20 +7,23 @@ static class TestNetwork
 
     public static string Case(string name) => Repo.PathOf("tests", "nix-cases", name + ".nix");
 
-    public static async Task<VirtualNetwork> CreateAsync(string nixFile, string logName, string attribute = "vms", bool remapPorts = true)
+    public static async Task<VirtualNetwork> CreateAsync(string nixFile, string logName, string attribute = "vms", bool remapPorts = true,
+        Func<NetworkOptions, NetworkOptions>? configure = null)
     {
         var result = await NixBuild.BuildAsync(nixFile, attribute);
-        return await VirtualNetwork.CreateAsync(result, new NetworkOptions
+        var options = new NetworkOptions
         {
             LogDirectory = Repo.ResultsDirectory(logName),
             LogSink = line => TestContext.Current.TestOutputHelper?.WriteLine(line),
             RemapForwardedPorts = remapPorts,
-        }, TestContext.Current.CancellationToken);
+        };
+        return await VirtualNetwork.CreateAsync(result, configure?.Invoke(options) ?? options, TestContext.Current.CancellationToken);
     }
 
-    public static async Task<VirtualNetwork> StartAsync(string nixFile, string logName, bool remapPorts = true)
+    public static async Task<VirtualNetwork> StartAsync(string nixFile, string logName, bool remapPorts = true,
+        Func<NetworkOptions, NetworkOptions>? configure = null)
     {
-        var network = await CreateAsync(nixFile, logName, remapPorts: remapPorts);
+        var network = await CreateAsync(nixFile, logName, remapPorts: remapPorts, configure: configure);
         try { await network.StartAllAsync(TestContext.Current.CancellationToken); }
         catch { await network.DisposeAsync(); throw; }
         return network;

@@ -49,6 +49,19 @@ public class CommandFramingTests
         Assert.Equal("__nixvm_run $'a\\nb' abc\n", frame);
     }
 
+    /// <summary>Feeds <paramref name="chunks"/>; the output handed on, and the end once the marker line is complete.</summary>
+    static (byte[] Output, MarkerEnd? End) Read(MarkerReader reader, IEnumerable<byte[]> chunks)
+    {
+        var output = new List<byte>();
+        foreach (var chunk in chunks)
+        {
+            var done = reader.Feed(chunk, out var certain, out var end);
+            output.AddRange(certain.ToArray());
+            if (done) return (output.ToArray(), end);
+        }
+        return (output.ToArray(), null);
+    }
+
     [Fact]
     public void Reader_finds_the_marker_split_across_chunks_and_keeps_output_exact()
     {
@@ -57,35 +70,33 @@ public class CommandFramingTests
         var stream = output.Concat(Encoding.ASCII.GetBytes($"\u001eNIXVM-END:{id}:42\nnext")).ToArray();
         for (var chunk = 1; chunk <= stream.Length; chunk++)
         {
-            var reader = new MarkerReader(id);
-            MarkerEnd end = default;
-            var done = false;
-            for (var i = 0; i < stream.Length && !done; i += chunk)
-                done = reader.Feed(stream.AsSpan(i, Math.Min(chunk, stream.Length - i)), out end);
-            Assert.True(done, $"chunk size {chunk}");
-            Assert.Equal(output, end.Before);
-            Assert.Equal(":42", end.Suffix);
-            Assert.True("next".StartsWith(Encoding.ASCII.GetString(end.After)), $"chunk size {chunk}");
+            var (got, end) = Read(new MarkerReader(id), stream.Chunk(chunk));
+            Assert.True(end is not null, $"chunk size {chunk}");
+            Assert.Equal(output, got);
+            Assert.Equal(":42", end.Value.Suffix);
+            Assert.True("next".StartsWith(Encoding.ASCII.GetString(end.Value.After)), $"chunk size {chunk}");
         }
     }
 
     [Fact]
     public void Markers_of_other_commands_are_output()
     {
-        var reader = new MarkerReader("aaaa");
         var fake = "\u001eNIXVM-END:bbbb\n\u001eNIXVM-END:\n";
-        Assert.False(reader.Feed(Encoding.ASCII.GetBytes(fake), out _));
-        Assert.True(reader.Feed(Encoding.ASCII.GetBytes("\u001eNIXVM-END:aaaa\n"), out var end));
-        Assert.Equal(fake, Encoding.ASCII.GetString(end.Before));
-        Assert.Equal("", end.Suffix);
+        var (got, end) = Read(new MarkerReader("aaaa"), [Encoding.ASCII.GetBytes(fake), Encoding.ASCII.GetBytes("\u001eNIXVM-END:aaaa\n")]);
+        Assert.Equal(fake, Encoding.ASCII.GetString(got));
+        Assert.Equal("", end!.Value.Suffix);
     }
 
     [Fact]
-    public void Safe_prefix_never_covers_a_possible_marker_start()
+    public void Output_is_handed_on_except_what_could_start_a_marker()
     {
         var reader = new MarkerReader("abcd");
-        reader.Feed(Encoding.ASCII.GetBytes("hello\u001eNIXVM-E"), out _);
-        Assert.True(reader.SafeLength <= 5);
+        Assert.False(reader.Feed(Encoding.ASCII.GetBytes("hello\u001eNIXVM-E"), out var certain, out _));
+        Assert.Equal("hello", Encoding.ASCII.GetString(certain.Span));
+        // Megabytes without a marker pass through; only a marker's length minus one byte is held back.
+        var big = new byte[4 << 20];
+        Assert.False(reader.Feed(big, out certain, out _));
+        Assert.Equal(big.Length + "\u001eNIXVM-E".Length - (CommandFraming.Marker("abcd").Length - 1), certain.Length);
     }
 
     [Fact]

@@ -1,0 +1,30 @@
+using NixVm.Driver.Machines;
+using NixVm.Driver.Tests.Support;
+
+namespace NixVm.Driver.Tests.Integration;
+
+/// <summary>A guest shell that stops answering fails its machine once; later calls fail at once.</summary>
+public class HungShellTests
+{
+    static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    // The test's own Timeout is what catches a second call that waits for the stopped shell.
+    [Fact(Timeout = 300_000)]
+    public async Task A_stopped_shell_fails_its_machine_once_and_later_calls_fail_at_once()
+    {
+        await using var network = await TestNetwork.StartAsync(TestNetwork.WebSample, "hung-shell");
+        var client = network["client"];
+
+        var e = await Assert.ThrowsAsync<MachineFailedException>(() => client.ExecuteAsync("kill -STOP $$", TimeSpan.FromSeconds(2), Ct));
+        Assert.Contains("lost the guest shell while running `kill -STOP $$`: the guest did not stop `kill -STOP $$` within 15 s of being asked to; the shell is out of step", e.Reason);
+        Assert.False(client.IsRunning);
+
+        var again = await Assert.ThrowsAsync<MachineFailedException>(() => client.ExecuteAsync("echo hello", TimeSpan.FromMinutes(10), Ct));
+        Assert.Equal("client", again.Machine);
+        Assert.Contains("it failed earlier (StartAsync boots it again): " + e.Reason, again.Reason);
+        Assert.False(client.IsRunning);   // nothing booted it again unasked
+
+        await client.StartAsync(Ct);
+        Assert.Equal("back\n", await client.SucceedAsync("echo back", ct: Ct));
+    }
+}
