@@ -24,8 +24,7 @@ sealed class MarkerReader(string id)
         var at = all.Span.IndexOf(marker);
         if (at < 0)
         {
-            // The last marker.Length - 1 bytes may begin a marker that the next read completes.
-            var keep = Math.Min(marker.Length - 1, all.Length);
+            var keep = PossibleMarkerStart(all.Span);
             output = all[..^keep];
             held = all[^keep..].ToArray();
             return false;
@@ -41,5 +40,13 @@ sealed class MarkerReader(string id)
         held = [];
         end = new MarkerEnd(Encoding.ASCII.GetString(rest.Span[..nl]), rest[(nl + 1)..].ToArray());
         return true;
+    }
+
+    /// <summary>The length of the longest end of <paramref name="data"/> that a marker could continue from.</summary>
+    int PossibleMarkerStart(ReadOnlySpan<byte> data)
+    {
+        for (var k = Math.Min(marker.Length - 1, data.Length); k > 0; k--)
+            if (data[^k..].SequenceEqual(marker.AsSpan(0, k))) return k;
+        return 0;
     }
 }
