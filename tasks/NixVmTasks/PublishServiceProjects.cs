@@ -85,7 +85,11 @@ public sealed class PublishServiceProjects : Microsoft.Build.Utilities.Task, ICa
             fail(ErrorCodes.ServicePublishFailed, $"VirtualMachineService '{name}': {project} is not an executable (OutputType '{evaluation.Property("OutputType")}'); a service project needs <OutputType>Exe</OutputType> (the Web and Worker SDKs set it)");
             return null;
         }
-        var rollForward = evaluation.Property("RollForward");
+        // The .NET host's order: the app's own setting (project → runtimeconfig.json), else DOTNET_ROLL_FORWARD
+        // in the service's environment, else Minor.
+        var environmentRollForward = MetadataValues.Environment(item.GetMetadata("Environment")) is System.Text.Json.Nodes.JsonObject environment
+            && environment["DOTNET_ROLL_FORWARD"] is { } fromEnvironment ? (string)fromEnvironment! : "";
+        var rollForward = evaluation.Property("RollForward") is { Length: > 0 } fromProject ? fromProject : environmentRollForward;
         var tfms = (evaluation.Property("TargetFramework") is { Length: > 0 } single ? single : evaluation.Property("TargetFrameworks"))
             .Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         // A NativeAOT executable needs no runtime in the guest: any target framework will do.
@@ -93,7 +97,7 @@ public sealed class PublishServiceProjects : Microsoft.Build.Utilities.Task, ICa
         var tfm = native ? tfms.FirstOrDefault() : ServiceFramework.Choose(tfms, rollForward, runtimes);
         if (tfm is null)
         {
-            fail(ErrorCodes.ServiceFrameworkNotRunnable, $"VirtualMachineService '{name}': the guest's .NET runtimes cannot run {Path.GetFileName(project)} (target framework {string.Join(", ", tfms)}, roll forward {(rollForward.Length > 0 ? rollForward : "Minor (default)")}); runtimes found: {runtimeList}. Target a framework of those runtimes or set <RollForward>Major</RollForward> in the project");
+            fail(ErrorCodes.ServiceFrameworkNotRunnable, $"VirtualMachineService '{name}': the guest's .NET runtimes cannot run {Path.GetFileName(project)} (target framework {string.Join(", ", tfms)}, roll forward {(rollForward.Length > 0 ? rollForward : "Minor (default)")}); runtimes found: {runtimeList}. Target a framework of those runtimes or set <RollForward>Major</RollForward> in the project (or DOTNET_ROLL_FORWARD=Major in the item's Environment)");
             return null;
         }
 
@@ -126,6 +130,7 @@ public sealed class PublishServiceProjects : Microsoft.Build.Utilities.Task, ICa
             return null;
         }
         var (requested, configRollForward) = ReadRuntimeConfig(runtimeConfig);
+        if (configRollForward.Length == 0) configRollForward = environmentRollForward;
         var missing = ServiceFramework.Unsatisfied(requested, configRollForward, runtimes);
         if (missing.Count > 0)
         {

@@ -71,6 +71,7 @@ public sealed class ServiceProjectTests(LocalFeed feed)
                 <VirtualMachineService Include="missing" Machine="webserver" Project="../Nope/Nope.csproj" />
                 <VirtualMachineService Include="nomachine" Machine="nosuch" Project="../Api/Api.csproj" />
                 <VirtualMachineService Include="old" Machine="client" Project="../Old/Old.csproj" />
+                <VirtualMachineService Include="oldenv" Machine="client" Project="../Old/Old.csproj" Environment="A=1;DOTNET_ROLL_FORWARD=Major" />
                 <VirtualMachineService Include="broken" Machine="client" Project="../Broken/Broken.csproj" />
             """);
         ServiceProjects.MinimalApi(project.Root);
@@ -84,6 +85,7 @@ public sealed class ServiceProjectTests(LocalFeed feed)
         Assert.Matches($@"{At("missing")}: error NIXVM070: VirtualMachineService 'missing': Project '\.\./Nope/Nope\.csproj' does not exist", build.Output);
         Assert.DoesNotContain("publishing Api.csproj", build.Output);   // its machine is unknown: nothing to publish
         Assert.Matches($@"{At("old")}: error NIXVM071: VirtualMachineService 'old': the guest's \.NET runtimes cannot run Old\.csproj \(target framework net8\.0, roll forward Minor \(default\)\); runtimes found: .*Microsoft\.NETCore\.App {Environment.Version.Major}\.", build.Output);
+        Assert.DoesNotContain("'oldenv': the guest's", build.Output);   // the host rolls it forward: the service's environment says so
         Assert.Matches($@"{At("broken")}: error NIXVM072: VirtualMachineService 'broken': dotnet publish Broken\.csproj failed:", build.Output);
         Assert.Contains("error CS", build.Output);   // the compiler's own message comes with it
         Assert.DoesNotContain("   at ", build.Output);   // no stack trace
