@@ -10,25 +10,14 @@ namespace NixVm.Driver.Tests.Integration;
 /// The VM tests inside nix-build (nix/run-tests.nix): samples/web/tests/web.nix -A vms and
 /// -A report with the compiled samples/web-tests, a deliberately failing variant, two test
 /// derivations at once, and a project's MSBuild declaration exported for nix-build.
-/// One class: its tests run one after another, so the dotnet builds never overlap.
 /// </summary>
-public class DerivationTests(DerivationTests.SampleTestsBuild sample) : IClassFixture<DerivationTests.SampleTestsBuild>
+[Collection(WebTestsBuild.Collection)]
+public class DerivationTests(WebTestsBuild sample)
 {
     static CancellationToken Ct => TestContext.Current.CancellationToken;
-    static readonly string WebNix = Repo.PathOf("samples", "web", "tests", "web.nix");
+    static readonly string WebNix = WebTestsBuild.WebNix;
 
-    // TCG: this host's /dev/kvm cannot boot a guest and each build's fresh HOME would probe it again (15 s).
-    string[] TestsArgs => ["--arg", "tests", sample.OutputFolder, "--argstr", "accelerator", "tcg"];
-
-    /// <summary>Builds samples/web-tests once; derivations cannot restore NuGet packages.</summary>
-    public sealed class SampleTestsBuild : IAsyncLifetime
-    {
-        public string OutputFolder { get; } = Repo.PathOf("samples", "web-tests", "bin", "Debug", "net10.0");
-
-        public async ValueTask InitializeAsync() => await Commands.DotnetBuildAsync(Repo.PathOf("samples", "web-tests"));
-
-        public ValueTask DisposeAsync() => ValueTask.CompletedTask;
-    }
+    string[] TestsArgs => sample.TestsArgs;
 
     [Fact(Timeout = 600_000)]
     public async Task Vms_gives_run_vms_and_a_valid_manifest()

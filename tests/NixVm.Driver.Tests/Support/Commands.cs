@@ -39,7 +39,11 @@ static class Commands
     }
 
     /// <summary>nix-build after deleting earlier outputs of the same derivations, so the tests really run again.</summary>
-    public static async Task<Run> FreshNixBuildAsync(string[] args, params string[] buildOptions)
+    public static Task<Run> FreshNixBuildAsync(string[] args, params string[] buildOptions) =>
+        FreshNixBuildAsync(new Dictionary<string, string>(), args, buildOptions);
+
+    /// <summary>The same, with nix-build in an environment (e.g. NIX_SSHOPTS for a remote builder).</summary>
+    public static async Task<Run> FreshNixBuildAsync(IDictionary<string, string> environment, string[] args, params string[] buildOptions)
     {
         var drvs = await NixAsync(["nix-instantiate", .. args]);
         Assert.True(drvs.ExitCode == 0, drvs.Stderr);
@@ -52,7 +56,7 @@ static class Commands
                 Assert.True(deleted.ExitCode == 0, $"cannot delete the earlier result {o} (a GC root such as ./result still holds it?):\n{deleted.Stderr}");
             }
         }
-        return await NixAsync(["nix-build", "--no-out-link", .. buildOptions, .. args]);
+        return await NixAsync(environment, ["nix-build", "--no-out-link", .. buildOptions, .. args]);
     }
 
     static async Task<Run> RunAsync(string tool, IEnumerable<string> args, IDictionary<string, string?>? environment, TimeSpan timeout)
