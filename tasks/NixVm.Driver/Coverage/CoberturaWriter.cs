@@ -5,16 +5,17 @@ namespace NixVm.Driver.Coverage;
 
 /// <summary>
 /// Writes an lcov tracefile as Cobertura XML (what CI servers and ReportGenerator read). lcov 1.16
-/// has no Cobertura output; one package per directory, one class per source file, paths absolute.
+/// has no Cobertura output; one package per program, one class per source file, named as
+/// <see cref="SourceNames"/> says, relative to the listed sources (the programs' store directories).
 /// </summary>
 static class CoberturaWriter
 {
     public static void Write(LcovTracefile trace, string path)
     {
-        var packages = trace.Files.GroupBy(f => System.IO.Path.GetDirectoryName(f.Path) ?? "/").Select(dir =>
-            new XElement("package", new XAttribute("name", dir.Key), Rates(CoverageFigures.Of(dir)), new XAttribute("complexity", 0),
-                new XElement("classes", dir.Select(f =>
-                    new XElement("class", new XAttribute("name", System.IO.Path.GetFileName(f.Path)), new XAttribute("filename", f.Path),
+        var packages = trace.Files.GroupBy(f => SourceNames.ProgramOf(f.Path)).Select(program =>
+            new XElement("package", new XAttribute("name", program.Key), Rates(CoverageFigures.Of(program)), new XAttribute("complexity", 0),
+                new XElement("classes", program.Select(f =>
+                    new XElement("class", new XAttribute("name", SourceNames.Of(f.Path)), new XAttribute("filename", SourceNames.Of(f.Path)),
                         Rates(CoverageFigures.Of([f])), new XAttribute("complexity", 0),
                         new XElement("methods"),
                         new XElement("lines", f.Lines.Select(l => Line(f, l.Key, l.Value))))))));
@@ -25,7 +26,8 @@ static class CoberturaWriter
             new XAttribute("branches-covered", all.BranchesHit), new XAttribute("branches-valid", all.Branches),
             new XAttribute("complexity", 0), new XAttribute("version", "nixvm"),
             new XAttribute("timestamp", DateTimeOffset.UtcNow.ToUnixTimeSeconds()),
-            new XElement("sources"),
+            new XElement("sources", trace.Files.Select(f => SourceNames.RootOf(f.Path)).OfType<string>().Distinct().Order(StringComparer.Ordinal)
+                .Select(root => new XElement("source", root))),
             new XElement("packages", packages)));
         doc.Save(path);
     }

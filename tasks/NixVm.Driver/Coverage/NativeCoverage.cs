@@ -33,14 +33,43 @@ static class NativeCoverage
             if (merge is not null) throw new CoverageException($"merging the machines' tracefiles failed: {merge}");
             var merged = LcovTracefile.Load(report.MergedTracefile);
             CoberturaWriter.Write(merged, report.Cobertura);
-            // --show-details: the source view lists which machine (lcov test name) ran each line.
-            var html = await LcovTool.RunAsync("genhtml", ["--branch-coverage", "--show-details", "--title", "NixVm coverage",
-                "--output-directory", Path.GetDirectoryName(report.Html)!, report.MergedTracefile], outputDirectory, ct);
-            if (html is not null) throw new CoverageException($"the HTML report failed: {html}");
+            await WriteHtmlAsync(report, ct);
             report = report with { Merged = merged.Figures };
         }
         await File.WriteAllTextAsync(report.SummaryFile, report.SummaryLine + "\n", ct);
         return report;
+    }
+
+    /// <summary>
+    /// genhtml's report of the merged tracefile, its files named as <see cref="SourceNames"/> says:
+    /// genhtml reads each source through a link at that name below a staging directory whose path
+    /// it leaves out (--prefix), so the directories it lists are the programs (hello/src, greet, …).
+    /// </summary>
+    static async Task WriteHtmlAsync(CoverageReport report, CancellationToken ct)
+    {
+        var staging = Directory.CreateTempSubdirectory("nixvm-coverage-html-").FullName;
+        try
+        {
+            var tracefile = Path.Combine(staging, "merged.info");
+            var sources = Path.Combine(staging, "sources");
+            var lines = (await File.ReadAllLinesAsync(report.MergedTracefile, ct)).Select(line =>
+            {
+                if (!line.StartsWith("SF:", StringComparison.Ordinal)) return line;
+                var link = Path.Combine(sources, SourceNames.Of(line[3..]).TrimStart('/'));
+                if (!File.Exists(link) && File.Exists(line[3..]))
+                {
+                    Directory.CreateDirectory(Path.GetDirectoryName(link)!);
+                    File.CreateSymbolicLink(link, line[3..]);
+                }
+                return "SF:" + link;
+            });
+            await File.WriteAllLinesAsync(tracefile, lines, ct);
+            // --show-details: the source view lists which machine (lcov test name) ran each line.
+            var html = await LcovTool.RunAsync("genhtml", ["--branch-coverage", "--show-details", "--title", "NixVm coverage",
+                "--prefix", sources, "--output-directory", Path.GetDirectoryName(report.Html)!, tracefile], staging, ct);
+            if (html is not null) throw new CoverageException($"the HTML report failed: {html}");
+        }
+        finally { Directory.Delete(staging, recursive: true); }
     }
 
     static async Task<MachineCoverage> CaptureMachineAsync(string machine, string data, string tracefile, CancellationToken ct)

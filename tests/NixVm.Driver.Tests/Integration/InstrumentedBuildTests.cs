@@ -1,3 +1,4 @@
+using System.Xml.Linq;
 using NixVm.Driver.Coverage;
 using NixVm.Driver.Machines;
 using NixVm.Driver.Tests.Support;
@@ -67,6 +68,16 @@ public class InstrumentedBuildTests(InstrumentedBuildNetworkFixture fixture) : I
         Assert.DoesNotContain(tracefile.Files, f => f.Path.EndsWith("/gen.c", StringComparison.Ordinal));
         Assert.Empty(Directory.GetFiles(tree, "*.gcda", SearchOption.AllDirectories));
         Assert.DoesNotContain(report.Warnings, w => w.Code == CoverageWarning.LostDataCode);
+
+        // The readable reports name sources without the store hash, grouped by program.
+        var cobertura = XDocument.Load(report.Cobertura).Root!;
+        var greet = Assert.Single(cobertura.Descendants("package"), p => (string)p.Attribute("name")! == "greet");
+        Assert.Equal(["greet/greet.c", "greet/main.c", "greet/shout.c"],
+            greet.Descendants("class").Select(c => (string)c.Attribute("filename")!).Order(StringComparer.Ordinal));
+        Assert.Contains(Path.GetDirectoryName(tree), cobertura.Element("sources")!.Elements("source").Select(e => e.Value));   // greet/… is relative to it
+        var html = Path.GetDirectoryName(report.Html)!;
+        Assert.True(File.Exists(Path.Combine(html, "greet", "shout.c.gcov.html")));
+        Assert.DoesNotContain("/nix/store/", await File.ReadAllTextAsync(report.Html, Ct));
     }
 
     static Task<string> StorePathAsync(string attribute) => NixBuild.BuildAsync(Case, attribute);
