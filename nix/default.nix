@@ -3,10 +3,7 @@
 #   nixvm = import ./nix { };   nixvm.buildVms { name = "web"; machines = { ... }; }
 { kernelDir ? null }:
 let
-  env = builtins.getEnv;
-  orElse = a: b: if a != "" then a else b;
-  cacheDir = orElse (env "NIXVM_CACHE_DIR") (orElse (env "XDG_CACHE_HOME") (env "HOME" + "/.cache") + "/nixvmtasks");
-  dir = if kernelDir != null then toString kernelDir else orElse (env "NIXVM_KERNEL_DIR") (cacheDir + "/kernel/current");
+  dir = if kernelDir != null then toString kernelDir else (import ./lib.nix).kernelDirectory;
 
   kernel =
     if builtins.substring 0 1 dir != "/" then throw "nixvm: the kernel directory '${dir}' must be an absolute path"

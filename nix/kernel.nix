@@ -8,8 +8,9 @@ let
   inherit (builtins) attrNames filter foldl' getAttr hasAttr listToAttrs map match
     pathExists readDir readFile replaceStrings;
   inherit (lib) reverseList;
+  kernelVariable = lib.contracts.directories.kernelVariable;
 
-  missing = throw "nixvm: no guest kernel found in ${kernelDir}: run scripts/bootstrap (or set NIXVM_KERNEL_DIR)";
+  missing = throw "nixvm: no guest kernel found in ${kernelDir}: run scripts/bootstrap (or set ${kernelVariable})";
 
   modulesRoot = kernelDir + "/lib/modules";
   versions =
@@ -19,7 +20,7 @@ let
   version =
     if versions == [ ] then missing
     else if builtins.length versions > 1
-    then throw "nixvm: several kernels in ${modulesRoot} (${toString versions}): set NIXVM_KERNEL_DIR to a directory with exactly one"
+    then throw "nixvm: several kernels in ${modulesRoot} (${toString versions}): set ${kernelVariable} to a directory with exactly one"
     else builtins.head versions;
 
   modDir = "${modulesRoot}/${version}";

@@ -3,6 +3,20 @@ let
   inherit (builtins) concatStringsSep elemAt filter foldl' genList isString length
     replaceStrings split stringLength substring;
 in rec {
+  # The strings our processes agree on (environment names, directories, guest markers), defined
+  # once in contracts.json: the task assembly and the driver embed the same file.
+  contracts = builtins.fromJSON (builtins.readFile ./contracts.json);
+
+  # The cache directory: the first of contracts.directories.cache whose variable is set.
+  cacheDirectory =
+    let set = filter (r: builtins.getEnv r.variable != "") contracts.directories.cache;
+    in if set == [ ] then throw "nixvm: no cache directory: none of ${concatStringsSep ", " (map (r: r.variable) contracts.directories.cache)} is set"
+    else let r = builtins.head set; in builtins.getEnv r.variable + r.append;
+  # The guest kernel that scripts/bootstrap unpacks (NIXVM_KERNEL_DIR overrides the cache's).
+  cachedKernelDirectory = cacheDirectory + contracts.directories.kernelBelowCache;
+  kernelDirectory = let d = builtins.getEnv contracts.directories.kernelVariable; in
+    if d != "" then d else cachedKernelDirectory;
+
   # Quote for a POSIX shell: 'it'\''s'.
   shellEscape = s: "'" + replaceStrings [ "'" ] [ "'\\''" ] (toString s) + "'";
 

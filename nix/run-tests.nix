@@ -15,6 +15,7 @@
 let
   inherit (builtins) concatStringsSep elem isAttrs isInt isList isPath isString match pathExists substring;
   lib = import ./lib.nix;
+  env = lib.contracts.environment;
   isDerivation = v: isAttrs v && (v.type or null) == "derivation";
   isJsonPath = v: (isPath v || isString v) && match ".*\\.json" (toString v) != null;
 
@@ -53,6 +54,13 @@ else derivation {
   testArgs = concatStringsSep "\n" testArgs;
   inherit timeout accelerator;
   coverage = if coverage then "1" else "";
+  # The test process's settings (names from contracts.json), sourced by the builder once
+  # $results is set.
+  testEnvironment = ''
+    export ${env.manifest}="$network/network.json" ${env.logDirectory}="$results/logs" ${env.accelerator}="$accelerator" ${env.remapPorts}=1
+    if [ -n "$coverage" ]; then export ${env.coverage}=1 ${env.coverageDirectory}="$results/coverage"; fi
+  '';
+  passAsFile = [ "testEnvironment" ];
   # A build farm schedules this only on machines that can run VMs (and KVM when demanded).
   requiredSystemFeatures = [ "nixos-test" ] ++ (if requireKvm then [ "kvm" ] else [ ]);
 } // {

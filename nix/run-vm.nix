@@ -7,10 +7,10 @@ machine: initrd:
 let
   lib = import ./lib.nix;
   inherit (builtins) concatStringsSep map;
-  esc = lib.shellEscape;
+  env = lib.contracts.environment;
+  guest = lib.contracts.guest;
+  exchange = lib.contracts.directories.hostExchange;
   script = "run-${machine.name}-vm";
-  hostfwd = concatStringsSep "," (map (f:
-    "hostfwd=${f.protocol}:127.0.0.1:${toString f.hostPort}-:${toString f.guestPort}") machine.forwards);
   virtfs = path: tag: ro:
     "-virtfs local,path=${path},security_model=none,multidevs=remap${if ro then ",readonly=on" else ""},mount_tag=${tag}";
   vdeCheck = v: let var = "QEMU_VDE_SOCKET_${toString v}"; in ''
@@ -28,16 +28,16 @@ in ''
   set -e
   ${concatStringsSep "" (map vdeCheck machine.vlans)}
   if [ -z "$TMPDIR" ] || [ -z "$USE_TMPDIR" ]; then TMPDIR=$(mktemp -d nix-vm.XXXXXXXXXX --tmpdir); fi
-  mkdir -p "$TMPDIR/xchg"
+  mkdir -p "$TMPDIR/${exchange}"
   cd "$TMPDIR"
   # Port forwards on the SLiRP NIC: unset = as declared, empty = none (the driver remaps ports).
-  hostfwd=''${NIXVM_HOSTFWD-${hostfwd}}
-  accel=''${NIXVM_ACCEL:-tcg}
+  hostfwd=''${${env.hostForwards}-${network.hostfwd machine}}
+  accel=''${${env.startAccelerator}:-tcg}
   ${if machine.cores == 1 then ''
   # One vCPU: single-threaded TCG answers the backdoor ~0.4 ms sooner per command than the
   # multi-threaded default (measured with bench/, median of 8 alternating runs).
   [ "$accel" != tcg ] || accel=tcg,thread=single'' else ""}
-  exec ''${NIXVM_QEMU:-qemu-system-x86_64} -name ${machine.name} \
+  exec ''${${env.qemu}:-qemu-system-x86_64} -name ${machine.name} \
     -machine q35 -accel "$accel" -m ${toString machine.memoryMB} -smp ${toString machine.cores} \
     -nodefaults -no-user-config -nographic -vga none \
     ${if firmware == null then "" else "-bios ${firmware} "}-kernel ${vmlinux} -initrd ${initrd} \
@@ -45,8 +45,8 @@ in ''
     ${virtfs "/usr" "hostusr" true} \
     ${virtfs "/etc" "hostetc" true} \
     ${virtfs "/nix/store" "nix-store" true} \
-    ${virtfs "\"$TMPDIR/xchg\"" "xchg" false} \
-    ${virtfs "\"\${SHARED_DIR:-$TMPDIR/xchg}\"" "shared" false} \
+    ${virtfs "\"$TMPDIR/${exchange}\"" guest.exchangeTag false} \
+    ${virtfs "\"\${SHARED_DIR:-$TMPDIR/${exchange}}\"" guest.sharedTag false} \
     -netdev "user,id=user.0,restrict=on''${hostfwd:+,$hostfwd}''${QEMU_NET_OPTS:+,$QEMU_NET_OPTS}" \
     -device virtio-net-pci,netdev=user.0,romfile= \
   ${concatStringsSep "" (map vlanArgs machine.vlans)}  $QEMU_OPTS "$@"

@@ -46,7 +46,7 @@ let
     else null;
 
   # Paths that boot mounts over: anything put there at build time would be hidden.
-  mountedAtBoot = [ "/dev" "/proc" "/sys" "/nix/store" "/tmp/xchg" "/tmp/shared" "/.nixvm" ];
+  mountedAtBoot = [ "/dev" "/proc" "/sys" "/nix/store" lib.contracts.guest.exchange lib.contracts.guest.shared "/.nixvm" ];
   hidden = path:
     map (d: "is under ${d}, which is mounted at boot (it would be hidden)")
       (filter (d: path == d || lib.hasPrefix (d + "/") path) mountedAtBoot)

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using NixVm.Driver;
 using NixVm.Driver.Machines;
 using NixVm.Driver.Processes;
+using NixVm.Shared;
 
 namespace NixVm.Bench;
 
@@ -22,7 +23,7 @@ sealed class Benchmarks(TextWriter output)
             // Each boot starts on a settled host: without the pause, a boot overlaps the previous
             // machine's teardown (measured: the boot after a floor run lost 0.12 s to it).
             await Task.Delay(Settle, ct);
-            floor.Add(await BootAsync(one, "nixvm.probe", m => m.WaitForConsoleTextAsync("NIXVM-PROBE-OK", ct: ct), ct));
+            floor.Add(await BootAsync(one, Contract.Guest.ProbeParameter, m => m.WaitForConsoleTextAsync(Contract.Guest.ProbeMarker, ct: ct), ct));
             await Task.Delay(Settle, ct);
             ready.Add(await BootAsync(one, null, m => m.WaitForReadyAsync(ct), ct));
         }

@@ -5,7 +5,7 @@ set -eu
 r=$PWD/root
 mkdir -p "$r/.nixvm/bin" "$r/.nixvm/sbin" "$r/.nixvm/host/hostusr" "$r/.nixvm/host/hostetc" \
   "$r/.nixvm/run" "$r/.nixvm/rw/hostusr/upper" "$r/.nixvm/rw/hostusr/work" "$r/.nixvm/rw/hostetc/upper" "$r/.nixvm/rw/hostetc/work" \
-  "$r/dev" "$r/proc" "$r/sys" "$r/run" "$r/usr" "$r/etc" "$r/nix/store" "$r/tmp/xchg" "$r/tmp/shared" "$r/root" "$r/var"
+  "$r/dev" "$r/proc" "$r/sys" "$r/run" "$r/usr" "$r/etc" "$r/nix/store" "$r$guestExchange" "$r$guestShared" "$r/root" "$r/var"
 for l in bin sbin lib lib64; do ln -s "usr/$l" "$r/$l"; done # merged-usr host
 
 # busybox runs before /usr is mounted (a dynamically linked one would kill PID 1); bash must not
@@ -29,7 +29,8 @@ cp "$ncScript" "$r/.nixvm/bin/nc"
 cp "$initScript" "$r/init"
 cp "$stopServicesScript" "$r/.nixvm/bin/nixvm-stop-services"
 cp "$fstabEarly" "$r/.nixvm/fstab.early"
-cp "$fstabShares" "$r/.nixvm/fstab.shares"
+cp "$fstabSharesPath" "$r/.nixvm/fstab.shares"
+cp "$contractsShPath" "$r/.nixvm/contracts.sh"
 cp "$bash" "$r/.nixvm/bin/bash"
 
 chmod -R u+w,go-w "$r"

@@ -23,8 +23,7 @@ fi
 results="$TMPDIR/results"
 junit="$results/${assembly%.dll}.junit.xml"
 mkdir -p "$results/logs"
-export NIXVM_MANIFEST="$network/network.json" NIXVM_LOG_DIR="$results/logs" NIXVM_ACCELERATOR="$accelerator" NIXVM_REMAP_PORTS=1
-if [ -n "$coverage" ]; then export NIXVM_COVERAGE=1 NIXVM_COVERAGE_DIR="$results/coverage"; fi
+. "$testEnvironmentPath" # the manifest, log and coverage directories for the test process
 unset XDG_RUNTIME_DIR # the driver's private state directory goes under this build's $TMPDIR
 
 # testArgs arrive one per line.

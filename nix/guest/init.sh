@@ -3,8 +3,11 @@
 # /nix/store come from the host over 9p; generated and declared files are already in place (in the
 # overlays' upper layers, see nix/builders/initrd.sh). /.nixvm/machine.sh (generated per machine)
 # sets NIXVM_MODULES, NIXVM_HOSTNAME, NIXVM_NICS and defines nixvm_services.
-# Any failing step prints "NIXVM-FATAL: ..." and powers off at once (fail fast).
+# Any failing step prints the fatal marker and a reason, then powers off at once (fail fast).
+# /.nixvm/contracts.sh (generated from nix/contracts.json) sets the markers and directories the
+# host reads: $fatal_marker, $ready_banner, $backdoor_ready, $service_logs, ...
 export PATH=/.nixvm/sbin:/.nixvm/bin
+. /.nixvm/contracts.sh
 busybox mount -t devtmpfs devtmpfs /dev
 # Without a serial port (no -serial given) /dev/ttyS0 exists but cannot be opened.
 C=/dev/ttyS0
@@ -14,7 +17,7 @@ exec <"$C" >"$C" 2>&1
 echo # end the firmware's last line, so that our markers start a line
 
 fatal() {
-  printf '\nNIXVM-FATAL: %s\n' "$*" >"$C" # on a line of its own, even after partial output
+  printf '\n%s%s\n' "$fatal_marker" "$*" >"$C" # on a line of its own, even after partial output
   poweroff -f
   echo o >/proc/sysrq-trigger # poweroff failed: last resort
 }
@@ -26,7 +29,7 @@ trap 'sync; halt -f' USR1
 mount -t proc proc /proc || fatal "mount /proc"
 read -r cmdline </proc/cmdline
 case " $cmdline " in
-  *" nixvm.probe "*) echo NIXVM-PROBE-OK; poweroff -f ;;
+  *" $probe_parameter "*) echo "$probe_marker"; poweroff -f ;;
 esac
 dbg=
 case " $cmdline " in *" nixvm.debug "*) dbg=1 ;; esac
@@ -95,8 +98,8 @@ export HOME=/root USER=root PATH=/.nixvm/sbin:/usr/local/bin:/usr/bin:/usr/sbin:
 # world-writable (sticky) and so is the error log that libgcov appends to.
 # (Kept across a reboot: the exchange directory is the host's.)
 umask 0
-{ { [ -d /tmp/xchg/coverage-data ] || mkdir -m 1777 /tmp/xchg/coverage-data; } && : >>/tmp/xchg/coverage-data/profiling-errors.log; } ||
-  fatal "create /tmp/xchg/coverage-data"
+{ { [ -d "$coverage_data" ] || mkdir -m 1777 "$coverage_data"; } && : >>"$coverage_data"/profiling-errors.log; } ||
+  fatal "create $coverage_data"
 umask 022
 # Ready checks run in busybox sh, where applets beat $PATH: route nc to our wrapper with -z.
 prelude='nc() { /.nixvm/bin/nc "$@"; }
@@ -107,13 +110,13 @@ uptime_cs() { # centiseconds since boot, without forking
 }
 # Each service runs in a session of its own (its process group is what nixvm-stop-services
 # signals), as its user (the launcher: the words that run its script as that user, see
-# nix/services.nix), with stdout and stderr in /tmp/xchg/services/<name>.log.
+# nix/services.nix), with stdout and stderr in $service_logs/<name>.log.
 # /.nixvm/run/<name>.pid holds its process group; <name>.stopping marks a stop on purpose, after
 # which exiting is not a failure.
 nixvm_service() { # name launcher ready timeout
   (
     # shellcheck disable=SC2086 # $2 is the launcher: words
-    setsid $2 "/.nixvm/services/$1.run" </dev/null >>"/tmp/xchg/services/$1.log" 2>&1 &
+    setsid $2 "/.nixvm/services/$1.run" </dev/null >>"$service_logs/$1.log" 2>&1 &
     echo $! >"/.nixvm/run/$1.pid"
     wait $!
     rc=$?
@@ -130,7 +133,7 @@ nixvm_service() { # name launcher ready timeout
   done
 }
 service_failed() { # name what: the end of its log on the console, every service's `logs` saved, then fail
-  log=/tmp/xchg/services/$1.log
+  log=$service_logs/$1.log
   printf '\nnixvm: service %s %s; the last lines of %s:\n' "$1" "$2" "$log"
   tail -n 20 "$log"
   /.nixvm/bin/nixvm-stop-services --logs-only >/dev/null 2>&1
@@ -138,7 +141,7 @@ service_failed() { # name what: the end of its log on the console, every service
 }
 step services
 nixvm_services
-echo "nixvm: ready"
+echo "$ready_banner"
 
 backdoor() { # NixOS test-instrumentation's backdoor: a root shell on the first virtconsole
   exec </dev/hvc0 >/dev/hvc0
@@ -146,7 +149,7 @@ backdoor() { # NixOS test-instrumentation's backdoor: a root shell on the first 
   stty -F /dev/hvc0 raw -echo
   cd /tmp || fatal "cd /tmp"
   step backdoor
-  echo "Spawning backdoor root shell..."
+  echo "$backdoor_ready"
   PS1="" exec /.nixvm/bin/bash --norc /dev/hvc0
 }
 # hvc0 appears asynchronously once a virtio console port is announced; wait briefly for it

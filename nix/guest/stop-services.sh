@@ -2,7 +2,7 @@
 # /.nixvm/bin/nixvm-stop-services [--logs-only]
 # Stops this machine's services in the reverse order of their start (the driver runs it through the
 # backdoor before it collects coverage and stops the machine), then copies each service's `logs`
-# paths to /tmp/xchg/service-logs/<path>, where the host finds them. A service stops with its stop
+# paths to $saved_logs/<path> (/.nixvm/contracts.sh), where the host finds them. A service stops with its stop
 # command if it has one, else with its stop signal sent to its process group (each service runs in
 # a session of its own); whatever of the group still runs after the stop timeout gets SIGKILL.
 # A service that exits because it is being stopped is not a failure: the init sees its .stopping
@@ -10,6 +10,8 @@
 # /.nixvm/services/list.sh (generated per machine, see nix/services.nix) defines nixvm_stop_all
 # (stop_service calls) and nixvm_copy_all_logs (copy_log calls).
 [ -e /.nixvm/services/list.sh ] || exit 0
+# shellcheck source=/dev/null # generated from nix/contracts.json
+. /.nixvm/contracts.sh
 # shellcheck source=/dev/null # generated per machine
 . /.nixvm/services/list.sh
 run=/.nixvm/run
@@ -34,7 +36,7 @@ stop_service() { # name signal timeout-seconds launcher
   deadline=$(($(uptime_cs) + $3 * 100))
   if [ -e "/.nixvm/services/$1.stop" ]; then
     # shellcheck disable=SC2086 # $4 is the launcher: words
-    timeout "$3" $4 "/.nixvm/services/$1.stop" </dev/null >>"/tmp/xchg/services/$1.log" 2>&1 ||
+    timeout "$3" $4 "/.nixvm/services/$1.stop" </dev/null >>"$service_logs/$1.log" 2>&1 ||
       echo "$1: stop command failed (status $?)"
   else
     kill -s "$2" "-$group"
@@ -45,9 +47,9 @@ stop_service() { # name signal timeout-seconds launcher
   else echo "$1: still running after SIGKILL"; fi
 }
 
-copy_log() { # guest path: copied to /tmp/xchg/service-logs/<path>
+copy_log() { # guest path: copied to $saved_logs/<path>
   if [ ! -e "$1" ]; then echo "log $1: no such file or directory"; return; fi
-  to=/tmp/xchg/service-logs$1
+  to=$saved_logs$1
   rm -rf "$to"
   mkdir -p "${to%/*}"
   cp -R "$1" "$to" || echo "log $1: copy failed"

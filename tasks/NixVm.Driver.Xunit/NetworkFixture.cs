@@ -1,6 +1,7 @@
 using NixVm.Driver.Coverage;
 using NixVm.Driver.Machines;
 using Xunit;
+using NixVm.Shared;
 
 namespace NixVm.Driver.Xunit;
 
@@ -42,7 +43,7 @@ public class NetworkFixture : IAsyncLifetime
             RemapForwardedPorts = settings.RemapForwardedPorts,
             LogSink = line => TestContext.Current.TestOutputHelper?.WriteLine(line),
         });
-        coverageDirectory = Environment.GetEnvironmentVariable("NIXVM_COVERAGE") == "1" ? CoverageDirectory(settings) : null;
+        coverageDirectory = Environment.GetEnvironmentVariable(Contract.Environment.Coverage) == "1" ? CoverageDirectory(settings) : null;
         network = await VirtualNetwork.CreateAsync(settings.Manifest, options, TestContext.Current.CancellationToken);
         try { await network.StartAllAsync(TestContext.Current.CancellationToken); }
         catch
@@ -82,7 +83,7 @@ public class NetworkFixture : IAsyncLifetime
     }
 
     static string CoverageDirectory(NixVmSettings settings) =>
-        Environment.GetEnvironmentVariable("NIXVM_COVERAGE_DIR") is { Length: > 0 } dir ? Path.GetFullPath(dir)
+        Environment.GetEnvironmentVariable(Contract.Environment.CoverageDirectory) is { Length: > 0 } dir ? Path.GetFullPath(dir)
         : settings.LogDirectory is { Length: > 0 } logs ? Path.Combine(Path.GetDirectoryName(Path.GetFullPath(logs).TrimEnd('/'))!, "coverage")
         : Path.GetFullPath(Path.Combine("TestResults", "nixvm", "coverage"));
 }

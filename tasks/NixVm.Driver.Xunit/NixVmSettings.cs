@@ -1,4 +1,5 @@
 using System.Text.Json;
+using NixVm.Shared;
 
 namespace NixVm.Driver.Xunit;
 
@@ -27,12 +28,12 @@ public sealed record NixVmSettings(string Manifest, string? LogDirectory, Accele
         FileSettings? fromFile = null;
         if (File.Exists(file))
             fromFile = JsonSerializer.Deserialize<FileSettings>(File.ReadAllText(file), new JsonSerializerOptions { PropertyNameCaseInsensitive = true });
-        var manifest = Env("NIXVM_MANIFEST") ?? fromFile?.Manifest
+        var manifest = Env(Contract.Environment.Manifest) ?? fromFile?.Manifest
             ?? throw new InvalidOperationException(
-                $"no network manifest: set NIXVM_MANIFEST to a nix-build result (or its network.json), or build the project with the NixVmTasks package so that {file} exists");
-        var accelerator = Env("NIXVM_ACCELERATOR") ?? fromFile?.Accelerator ?? "auto";
-        return new NixVmSettings(manifest, Env("NIXVM_LOG_DIR") ?? fromFile?.LogDirectory,
-            Enum.Parse<AcceleratorMode>(accelerator, ignoreCase: true), Env("NIXVM_REMAP_PORTS") == "1");
+                $"no network manifest: set {Contract.Environment.Manifest} to a nix-build result (or its network.json), or build the project with the NixVmTasks package so that {file} exists");
+        var accelerator = Env(Contract.Environment.Accelerator) ?? fromFile?.Accelerator ?? "auto";
+        return new NixVmSettings(manifest, Env(Contract.Environment.LogDirectory) ?? fromFile?.LogDirectory,
+            Enum.Parse<AcceleratorMode>(accelerator, ignoreCase: true), Env(Contract.Environment.RemapPorts) == "1");
     }
 
     static string? Env(string name) => Environment.GetEnvironmentVariable(name) is { Length: > 0 } v ? v : null;

@@ -1,3 +1,5 @@
+using NixVm.Shared;
+
 namespace NixVm.Driver;
 
 /// <summary>How a <see cref="VirtualNetwork"/> runs its machines.</summary>
@@ -46,10 +48,8 @@ public sealed record NetworkOptions
     /// <summary>How long the <c>WaitFor…</c>/<c>WaitUntil…</c> calls wait when the call gives no timeout (default 5 min).</summary>
     public TimeSpan WaitTimeout { get; init; } = TimeSpan.FromMinutes(5);
 
-    /// <summary>Where the accelerator verdict is cached (default: ~/.cache/nixvmtasks).</summary>
+    /// <summary>Where the accelerator verdict is cached (default: the cache directory of nix/contracts.json: NIXVM_CACHE_DIR, else ~/.cache/nixvmtasks).</summary>
     public string? CacheDirectory { get; init; }
 
-    internal string ResolvedCacheDirectory => CacheDirectory
-        ?? Path.Combine(Environment.GetEnvironmentVariable("XDG_CACHE_HOME") is { Length: > 0 } x ? x
-            : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache"), "nixvmtasks");
+    internal string ResolvedCacheDirectory => CacheDirectory ?? Contract.CacheDirectory();
 }

@@ -1,5 +1,6 @@
 using Microsoft.Build.Framework;
 using Microsoft.Build.Utilities;
+using NixVm.Shared;
 
 namespace NixVmTasks;
 
@@ -34,7 +35,7 @@ public sealed class NixBuild : OwnedToolTask
     // SIGTERM, not SIGKILL: nix-build then kills its builders' sessions, which a SIGKILL would orphan.
     protected override string ParentDeathSignal => "TERM";
 
-    protected override string GenerateFullPathToTool() => ToolLocator.Find(ToolName) ?? ToolName;
+    protected override string GenerateFullPathToTool() => HostPath.Find(ToolName) ?? ToolName;
 
     protected override MessageImportance StandardErrorLoggingImportance => MessageImportance.Low;
     protected override MessageImportance StandardOutputLoggingImportance => MessageImportance.Low;
@@ -43,17 +44,17 @@ public sealed class NixBuild : OwnedToolTask
 
     public override bool Execute()
     {
-        if (string.IsNullOrEmpty(ToolPath) && ToolLocator.Find(ToolName) is null)
+        if (string.IsNullOrEmpty(ToolPath) && HostPath.Find(ToolName) is null)
         {
             Log.LogError(null, ErrorCodes.NixBuildMissing, null, ProjectFile, 0, 0, 0, 0,
                 "nix-build was not found on PATH; install Nix (scripts/bootstrap does it on Debian/Ubuntu) or set NixVmNixBuildPath");
             return false;
         }
-        var kernel = ToolLocator.KernelDirectory();
+        var kernel = Contract.KernelDirectory();
         if (!Directory.Exists(kernel))
         {
             Log.LogError(null, ErrorCodes.NoKernel, null, ProjectFile, 0, 0, 0, 0,
-                $"no guest kernel in {kernel}; run scripts/bootstrap to download one, or set NIXVM_KERNEL_DIR");
+                $"no guest kernel in {kernel}; run scripts/bootstrap to download one, or set {Contract.Directories.KernelVariable}");
             return false;
         }
         YieldDuringToolExecution = true;

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Microsoft.Build.Utilities;
+using NixVm.Shared;
 
 namespace NixVmTasks;
 
@@ -23,7 +24,7 @@ public abstract class OwnedToolTask : ToolTask
     {
         var info = base.GetProcessStartInfo(pathToTool, commandLineCommands, responseFileSwitch);
         info.Arguments = $"--pdeathsig {ParentDeathSignal} -- \"{info.FileName}\" {info.Arguments}";
-        info.FileName = ToolLocator.Find("setpriv") ?? "setpriv";
+        info.FileName = HostPath.Find("setpriv") ?? "setpriv";
         return info;
     }
 

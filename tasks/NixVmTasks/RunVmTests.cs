@@ -1,6 +1,7 @@
 using System.Text.RegularExpressions;
 using Microsoft.Build.Framework;
 using Microsoft.Build.Utilities;
+using NixVm.Shared;
 
 namespace NixVmTasks;
 
@@ -37,7 +38,7 @@ public sealed class RunVmTests : OwnedToolTask
 
     public override bool Execute()
     {
-        if (ToolLocator.Find("qemu-system-x86_64") is null)
+        if (HostPath.Find("qemu-system-x86_64") is null)
         {
             Log.LogError(null, ErrorCodes.QemuMissing, null, ProjectFile, 0, 0, 0, 0,
                 "qemu-system-x86_64 was not found on PATH; install QEMU (scripts/bootstrap does it on Debian/Ubuntu)");
@@ -50,10 +51,10 @@ public sealed class RunVmTests : OwnedToolTask
         YieldDuringToolExecution = true;
         EnvironmentVariables =
         [
-            "NIXVM_MANIFEST=" + Manifest,
-            "NIXVM_LOG_DIR=" + LogDirectory,
-            "NIXVM_ACCELERATOR=" + Accelerator,
-            "NIXVM_COVERAGE=" + (Coverage ? "1" : "0"),
+            $"{Contract.Environment.Manifest}={Manifest}",
+            $"{Contract.Environment.LogDirectory}={LogDirectory}",
+            $"{Contract.Environment.Accelerator}={Accelerator}",
+            $"{Contract.Environment.Coverage}={(Coverage ? "1" : "0")}",
         ];
         base.Execute();
         ReportResults();

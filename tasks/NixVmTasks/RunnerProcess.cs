@@ -1,4 +1,4 @@
-using System.Runtime.InteropServices;
+using NixVm.Shared;
 
 namespace NixVmTasks;
 
@@ -19,11 +19,4 @@ static class RunnerProcess
     }
 
     public static bool Exists(int pid) => Directory.Exists($"/proc/{pid}");
-
-    public static void Signal(int pid, int signal) => _ = kill(pid, signal);
-
-    public const int SigTerm = 15, SigKill = 9;
-
-    [DllImport("libc", SetLastError = true)]
-    static extern int kill(int pid, int sig);
 }

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Microsoft.Build.Framework;
+using NixVm.Shared;
 
 namespace NixVmTasks;
 
@@ -69,7 +70,7 @@ public sealed class StartNetwork : Microsoft.Build.Utilities.Task
             }
             Thread.Sleep(100);
         }
-        RunnerProcess.Signal(pid, RunnerProcess.SigTerm);
+        Posix.Kill(pid, Posix.SigTerm);
         File.Delete(PidFile);
         Log.LogError(null, ErrorCodes.NetworkUpFailed, null, ProjectFile, 0, 0, 0, 0,
             $"the network was not ready within {TimeoutSeconds} s; stopped it. See {LogDirectory}");

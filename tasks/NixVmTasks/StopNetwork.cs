@@ -1,4 +1,5 @@
 using Microsoft.Build.Framework;
+using NixVm.Shared;
 
 namespace NixVmTasks;
 
@@ -16,13 +17,13 @@ public sealed class StopNetwork : Microsoft.Build.Utilities.Task
             Log.LogMessage(MessageImportance.High, "NixVm: no network is up");
             return true;
         }
-        RunnerProcess.Signal(pid, RunnerProcess.SigTerm);
+        Posix.Kill(pid, Posix.SigTerm);
         var deadline = DateTime.UtcNow.AddSeconds(GraceSeconds);
         while (RunnerProcess.Exists(pid) && DateTime.UtcNow < deadline) Thread.Sleep(100);
         if (RunnerProcess.Exists(pid))
         {
             Log.LogWarning($"NixVm: the runner (pid {pid}) did not stop within {GraceSeconds} s; killing it (its VMs die with it)");
-            RunnerProcess.Signal(pid, RunnerProcess.SigKill);
+            Posix.Kill(pid, Posix.SigKill);
         }
         File.Delete(PidFile);
         Log.LogMessage(MessageImportance.High, $"NixVm: network stopped (runner pid {pid})");

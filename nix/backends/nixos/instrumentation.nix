@@ -12,11 +12,12 @@
 let
   inherit (builtins) attrNames concatLists concatStringsSep head listToAttrs map;
   nix = import ../../lib.nix;
+  rules = import ../../network.nix;
   cfg = args.config.virtualisation;
   node = nodeNumbers.${machineName};
   nics = nix.indexed cfg.vlans;
   hostsLine = m: let vlans = configs.${m}.virtualisation.vlans; in
-    if vlans == [ ] then "" else "192.168.${toString (head vlans)}.${toString nodeNumbers.${m}} ${m}\n";
+    if vlans == [ ] then "" else "${rules.ipFor (head vlans) nodeNumbers.${m}} ${m}\n";
 in
 {
   system.name = machineName;                     # the start script is run-<machineName>-vm
@@ -28,12 +29,12 @@ in
     "-netdev user,id=user.0,restrict=on,\"$QEMU_NET_OPTS\""
   ];
   virtualisation.qemu.options = concatLists (map (nic: let v = toString nic.value; in [
-    "-device virtio-net-pci,netdev=vlan${v},mac=52:54:00:12:${nix.hex2 nic.value}:${nix.hex2 node}"
+    "-device virtio-net-pci,netdev=vlan${v},mac=${rules.macFor nic.value node}"
     "-netdev vde,id=vlan${v},sock=\"$QEMU_VDE_SOCKET_${v}\""
   ]) nics);
   networking.interfaces = listToAttrs (map (nic: {
     name = "eth${toString nic.index}";
-    value.ipv4.addresses = [ { address = "192.168.${toString nic.value}.${toString node}"; prefixLength = 24; } ];
+    value.ipv4.addresses = [ { address = rules.ipFor nic.value node; prefixLength = 24; } ];
   }) nics);
   networking.extraHosts = concatStringsSep "" (map hostsLine (attrNames nodeNumbers));
 
@@ -42,6 +43,6 @@ in
     wantedBy = [ "multi-user.target" ];
     after = [ "backdoor.service" ];
     serviceConfig.Type = "oneshot";
-    script = "echo 'nixvm: ready' > /dev/ttyS0";
+    script = "echo ${nix.shellEscape nix.contracts.guest.readyBanner} > /dev/ttyS0";
   };
 }

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using NixVm.Driver.Processes;
+using NixVm.Shared;
 
 namespace NixVm.Driver.Accelerators;
 
@@ -7,11 +8,10 @@ namespace NixVm.Driver.Accelerators;
 /// Resolves <see cref="AcceleratorMode.Auto"/>. A readable <c>/dev/kvm</c> is not enough: some hosts
 /// (nested PVM, like our CI) expose one on which a stock kernel hangs. So we boot the real guest
 /// kernel under KVM with <c>nixvm.probe</c> on its command line (the init prints
-/// <see cref="ProbeMarker"/> and powers off) and cache the verdict per host kernel, QEMU and guest kernel.
+/// its probe marker and powers off) and cache the verdict per host kernel, QEMU and guest kernel.
 /// </summary>
 sealed class AcceleratorProbe(string cacheDirectory, string kvmDevice = "/dev/kvm")
 {
-    public const string ProbeMarker = "NIXVM-PROBE-OK";
     public static readonly TimeSpan ProbeTimeout = TimeSpan.FromSeconds(15);
 
     public async Task<AcceleratorVerdict> ResolveAsync(AcceleratorMode mode, string kernel, string initrd, CancellationToken ct)
@@ -73,7 +73,7 @@ sealed class AcceleratorProbe(string cacheDirectory, string kvmDevice = "/dev/kv
         [
             "-machine", "q35,accel=kvm", "-m", "256", "-nodefaults", "-no-user-config", "-nographic", "-vga", "none",
             "-serial", "stdio", "-no-reboot", "-kernel", kernel, "-initrd", initrd,
-            "-append", "console=ttyS0 panic=-1 quiet nixvm.probe",
+            "-append", "console=ttyS0 panic=-1 quiet " + Contract.Guest.ProbeParameter,
         ]);
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
         timeout.CancelAfter(ProbeTimeout);
@@ -81,7 +81,7 @@ sealed class AcceleratorProbe(string cacheDirectory, string kvmDevice = "/dev/kv
         try
         {
             while (await vm.StandardOutput.ReadLineAsync(timeout.Token) is { } line)
-                if (line.Contains(ProbeMarker, StringComparison.Ordinal))
+                if (line.Contains(Contract.Guest.ProbeMarker, StringComparison.Ordinal))
                     return new("kvm", "a test guest booted under KVM");
             var err = (await stderr).Trim();
             return new("tcg", $"QEMU could not boot a guest under KVM{(err.Length > 0 ? ": " + err : "")}");

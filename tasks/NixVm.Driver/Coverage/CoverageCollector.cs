@@ -1,5 +1,6 @@
 using NixVm.Driver.Machines;
 using NixVm.Driver.Processes;
+using NixVm.Shared;
 
 namespace NixVm.Driver.Coverage;
 
@@ -12,9 +13,6 @@ namespace NixVm.Driver.Coverage;
 /// </summary>
 public static class CoverageCollector
 {
-    /// <summary>Below a machine's <c>xchg</c> directory (the guest's <c>/tmp/xchg</c>).</summary>
-    internal const string DataSubdirectory = "coverage-data";
-
     static readonly TimeSpan StopTimeout = TimeSpan.FromSeconds(30);
 
     /// <summary>
@@ -49,10 +47,10 @@ public static class CoverageCollector
         return report;
     }
 
-    static string DataDirectory(Machine m) => Path.Combine(m.StateDirectory, "xchg", DataSubdirectory);
+    static string DataDirectory(Machine m) => Path.Combine(m.ExchangeDirectory, Contract.Guest.CoverageData);
 
     static IEnumerable<CoverageWarning> Losses(Machine m) =>
-        CoverageLosses.ProfilingErrors(m.Name, Path.Combine(m.StateDirectory, "xchg"), m.ConsoleText)
+        CoverageLosses.ProfilingErrors(m.Name, m.ExchangeDirectory, m.ConsoleText)
             .Concat(CoverageLosses.SilentPrograms(m.Name, m.Manifest.InstrumentedPaths(), DataDirectory(m)));
 
     // libgcov, in every instrumented program and shared object, contains the string GCOV_PREFIX_STRIP.

@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using NixVm.Shared;
 
 namespace NixVm.Driver.Coverage;
 
@@ -12,7 +13,7 @@ static partial class CoverageLosses
 {
     /// <summary>Where nix/coverage/runtime.c tells libgcov to append its errors, below the data directory.</summary>
     public const string ErrorLog = "profiling-errors.log";
-    const string GuestData = "/tmp/xchg/" + CoverageCollector.DataSubdirectory;
+    static readonly string GuestData = Contract.Guest.Exchange + "/" + Contract.Guest.CoverageData;
 
     /// <summary>One warning per (machine, .gcda file) with a profiling error, in the order found.</summary>
     public static IEnumerable<CoverageWarning> ProfilingErrors(string machine, string exchange, string console)
@@ -42,14 +43,14 @@ static partial class CoverageLosses
 
     static IEnumerable<(string Where, string Text)> Sources(string exchange, string console)
     {
-        var errors = Path.Combine(exchange, CoverageCollector.DataSubdirectory, ErrorLog);
+        var errors = Path.Combine(exchange, Contract.Guest.CoverageData, ErrorLog);
         if (File.Exists(errors)) yield return ($"{GuestData}/{ErrorLog}", File.ReadAllText(errors));
-        foreach (var dir in new[] { "services", "service-logs" })
+        foreach (var dir in new[] { Contract.Guest.ServiceLogs, Contract.Guest.SavedLogs })
         {
             var root = Path.Combine(exchange, dir);
             if (!Directory.Exists(root)) continue;
             foreach (var file in Directory.EnumerateFiles(root, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal))
-                yield return (dir == "services" ? $"/tmp/xchg/services/{Path.GetFileName(file)}" : "/" + Path.GetRelativePath(root, file),
+                yield return (dir == Contract.Guest.ServiceLogs ? $"{Contract.Guest.Exchange}/{dir}/{Path.GetFileName(file)}" : "/" + Path.GetRelativePath(root, file),
                     File.ReadAllText(file));
         }
         yield return ("the serial console", console);

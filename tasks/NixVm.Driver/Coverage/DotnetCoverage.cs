@@ -1,4 +1,5 @@
 using NixVm.Driver.Machines;
+using NixVm.Shared;
 
 namespace NixVm.Driver.Coverage;
 
@@ -31,12 +32,13 @@ static class DotnetCoverage
 
     static async Task CollectMachineAsync(Machine machine, VirtualNetwork network, string hostDirectory, CancellationToken ct)
     {
-        var exchange = Path.Combine(machine.StateDirectory, "xchg", Exchange);
+        var exchange = Path.Combine(machine.ExchangeDirectory, Exchange);
         var globs = string.Join(" ", new[] { Path.GetTempPath(), "/tmp/" }.Distinct().Select(d => Shell.Quote(d) + HitsPattern));
+        var guestExchange = Contract.Guest.Exchange + "/" + Exchange;
         var script = $"""
-            n=0; mkdir -p /tmp/xchg/{Exchange}
+            n=0; mkdir -p {guestExchange}
             for f in {globs}; do
-              [ -f "$f" ] && cp "$f" /tmp/xchg/{Exchange}/ && n=$((n + 1))
+              [ -f "$f" ] && cp "$f" {guestExchange}/ && n=$((n + 1))
             done
             sync; echo $n
             """;

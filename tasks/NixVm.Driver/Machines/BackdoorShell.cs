@@ -1,13 +1,13 @@
 using System.Net.Sockets;
 using System.Text;
 using NixVm.Driver.Logging;
+using NixVm.Shared;
 
 namespace NixVm.Driver.Machines;
 
 /// <summary>The host end of a guest's root shell and its output ports (wire format: <see cref="CommandFraming"/>).</summary>
 sealed class BackdoorShell : IDisposable
 {
-    public const string ReadyMarker = "Spawning backdoor root shell...";
     const int MaxLoggedBytes = 64 * 1024;
     static readonly TimeSpan CancelGrace = TimeSpan.FromSeconds(15);
 
@@ -31,7 +31,7 @@ sealed class BackdoorShell : IDisposable
     /// <summary>Reads until the guest prints the ready marker, then installs the framing function.</summary>
     public async Task ConnectAsync(CancellationToken ct)
     {
-        var ready = await console.ReadUntilTextAsync(ReadyMarker, ct);
+        var ready = await console.ReadUntilTextAsync(Contract.Guest.BackdoorReady, ct);
         if (ready.Length > 0) log.Machine(machine, $"guest shell said: {ready.Trim()}");
         await console.WriteAsync(Encoding.UTF8.GetBytes(CommandFraming.SetupScript), ct);
         var before = new MemoryStream();
@@ -55,7 +55,7 @@ sealed class BackdoorShell : IDisposable
                 var text = await console.ReadSomeAsync(CancellationToken.None);
                 if (text is null) break;
                 log.Machine(machine, $"guest shell said: {text.Trim()}");
-                if (text.Contains(ReadyMarker, StringComparison.Ordinal))
+                if (text.Contains(Contract.Guest.BackdoorReady, StringComparison.Ordinal))
                 {
                     lost.TrySetResult("the guest shell exited and was restarted");
                     return;

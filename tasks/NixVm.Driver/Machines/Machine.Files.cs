@@ -1,3 +1,5 @@
+using NixVm.Shared;
+
 namespace NixVm.Driver.Machines;
 
 public sealed partial class Machine
@@ -53,7 +55,7 @@ public sealed partial class Machine
         var id = CommandFraming.NewId();
         var host = Path.Combine(context.SharedDirectory, id);
         Directory.CreateDirectory(host);
-        return (host, "/tmp/shared/" + id);
+        return (host, Contract.Guest.Shared + "/" + id);
     }
 
     static void CopyDirectory(string from, string to)

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using NixVm.Driver.Manifest;
 using NixVm.Driver.Processes;
+using NixVm.Shared;
 
 namespace NixVm.Driver.Machines;
 
@@ -57,7 +58,7 @@ public sealed partial class Machine
     public string ConsoleText => lastConsole?.Text ?? "";
 
     /// <summary>The guest's exchange directory on the host (the guest's <c>/tmp/xchg</c>).</summary>
-    string ExchangeDirectory => Path.Combine(StateDirectory, "xchg");
+    internal string ExchangeDirectory => Path.Combine(StateDirectory, Contract.Directories.HostExchange);
 
     /// <summary>
     /// Starts QEMU; returns once QEMU has connected its monitor and shell (the guest is still booting).
@@ -82,8 +83,8 @@ public sealed partial class Machine
             ["TMPDIR"] = StateDirectory,
             ["USE_TMPDIR"] = "1",
             ["SHARED_DIR"] = context.SharedDirectory,
-            ["NIXVM_ACCEL"] = context.Accelerator,
-            ["NIXVM_HOSTFWD"] = HostForwards(),
+            [Contract.Environment.StartAccelerator] = context.Accelerator,
+            [Contract.Environment.HostForwards] = HostForwards(),
         };
         foreach (var (vlan, sock) in context.VlanSockets) env[$"QEMU_VDE_SOCKET_{vlan}"] = sock;
         context.Log.Machine(Name, $"starting {Manifest.StartScript} (accelerator {context.Accelerator})");

@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using NixVm.Driver.Logging;
+using NixVm.Shared;
 
 namespace NixVm.Driver.Machines;
 
@@ -9,9 +10,6 @@ namespace NixVm.Driver.Machines;
 /// </summary>
 sealed class SerialConsole
 {
-    /// <summary>What the guest init prints, with a reason, right before it powers off on failure.</summary>
-    public const string FatalMarker = "NIXVM-FATAL: ";
-
     readonly string machine;
     readonly NetworkLog log;
     readonly List<string> lines = new();
@@ -73,8 +71,10 @@ sealed class SerialConsole
         lock (gate)
         {
             lines.Add(line);
-            var at = line.IndexOf(FatalMarker, StringComparison.Ordinal);
-            if (at >= 0 && FatalReason is null) FatalReason = line[(at + FatalMarker.Length)..].Trim();
+            // What the guest init prints, with a reason, right before it powers off on failure.
+            var marker = Contract.Guest.FatalMarker;
+            var at = line.IndexOf(marker, StringComparison.Ordinal);
+            if (at >= 0 && FatalReason is null) FatalReason = line[(at + marker.Length)..].Trim();
             Signal();
         }
     }

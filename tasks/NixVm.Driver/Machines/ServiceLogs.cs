@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using NixVm.Shared;
 
 namespace NixVm.Driver.Machines;
 
@@ -8,22 +9,18 @@ namespace NixVm.Driver.Machines;
 /// paths a service declared in <c>logs</c>, copied by <c>nixvm-stop-services</c> to
 /// <c>service-logs/&lt;path&gt;</c> (see nix/guest/init.sh and nix/guest/stop-services.sh).
 /// </summary>
-static partial class ServiceLogs
+static class ServiceLogs
 {
-    /// <summary>The guest's exchange directory, which the host shares as the machine's <c>xchg</c>.</summary>
-    const string GuestExchange = "/tmp/xchg/";
-    const string OutputDirectory = "services";
-    const string SavedDirectory = "service-logs";
     const int TailLines = 20;
 
     /// <summary>Copies every service's output to <c>&lt;logs&gt;/&lt;machine&gt;.&lt;service&gt;.log</c> and the saved <c>logs</c> paths to <c>&lt;logs&gt;/&lt;machine&gt;/&lt;path&gt;</c>.</summary>
     public static void Copy(string machine, string exchange, string logDirectory)
     {
-        var output = Path.Combine(exchange, OutputDirectory);
+        var output = Path.Combine(exchange, Contract.Guest.ServiceLogs);
         if (Directory.Exists(output))
             foreach (var log in Directory.EnumerateFiles(output, "*.log"))
                 File.Copy(log, Path.Combine(logDirectory, $"{machine}.{Path.GetFileName(log)}"), overwrite: true);
-        var saved = Path.Combine(exchange, SavedDirectory);
+        var saved = Path.Combine(exchange, Contract.Guest.SavedLogs);
         if (Directory.Exists(saved)) CopyTree(saved, Path.Combine(logDirectory, machine));
     }
 
@@ -33,7 +30,7 @@ static partial class ServiceLogs
     /// </summary>
     public static string TailFor(string fatalReason, string exchange)
     {
-        if (LogReference().Match(fatalReason) is not { Success: true } m) return "";
+        if (LogReference.Match(fatalReason) is not { Success: true } m) return "";
         var path = Path.Combine(exchange, m.Groups["path"].Value);
         if (!File.Exists(path)) return "";
         var lines = File.ReadAllLines(path);
@@ -41,8 +38,7 @@ static partial class ServiceLogs
         return $"\nlast lines of {Path.GetFileName(path)}:\n" + string.Join("\n", tail);
     }
 
-    [GeneratedRegex(@"\(log: " + GuestExchange + @"(?<path>[^)]+)\)")]
-    private static partial Regex LogReference();
+    static readonly Regex LogReference = new(@"\(log: " + Regex.Escape(Contract.Guest.Exchange + "/") + @"(?<path>[^)]+)\)");
 
     static void CopyTree(string from, string to)
     {

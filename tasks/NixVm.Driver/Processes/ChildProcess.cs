@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using System.Runtime.InteropServices;
+using NixVm.Shared;
 
 namespace NixVm.Driver.Processes;
 
@@ -52,7 +52,7 @@ sealed class ChildProcess : IAsyncDisposable
     {
         if (!process.HasExited)
         {
-            _ = kill(-process.Id, SigKill);
+            Posix.Kill(-process.Id, Posix.SigKill);
             try { process.Kill(entireProcessTree: true); } catch (InvalidOperationException) { }
         }
         await process.WaitForExitAsync();
@@ -63,9 +63,4 @@ sealed class ChildProcess : IAsyncDisposable
         await KillAsync();
         process.Dispose();
     }
-
-    const int SigKill = 9;
-
-    [DllImport("libc", SetLastError = true)]
-    static extern int kill(int pid, int sig);
 }

@@ -1,3 +1,5 @@
+using NixVm.Shared;
+
 namespace NixVm.Driver.Processes;
 
 /// <summary>Finds the host programs the driver runs, with an error that says how to get them.</summary>
@@ -7,12 +9,7 @@ static class HostTools
     {
         if (program.Contains('/'))
             return File.Exists(program) ? program : throw new MissingToolException(program, installHint);
-        foreach (var dir in (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':', StringSplitOptions.RemoveEmptyEntries))
-        {
-            var candidate = Path.Combine(dir, program);
-            if (File.Exists(candidate)) return candidate;
-        }
-        throw new MissingToolException(program, installHint);
+        return HostPath.Find(program) ?? throw new MissingToolException(program, installHint);
     }
 
     public const string BootstrapHint = "run scripts/bootstrap (Debian/Ubuntu) or install it and put it on PATH";

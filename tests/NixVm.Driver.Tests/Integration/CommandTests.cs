@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using System.Text;
 using NixVm.Driver.Machines;
 using NixVm.Driver.Tests.Support;
+using NixVm.Shared;
 
 namespace NixVm.Driver.Tests.Integration;
 
@@ -118,7 +119,7 @@ public class CommandTests(WebNetworkFixture fixture) : IClassFixture<WebNetworkF
         var e = await Assert.ThrowsAsync<MachineTimeoutException>(() => Client.WaitUntilSucceedsAsync("echo nope >&2; false", TimeSpan.FromSeconds(2), Ct));
         Assert.Contains("nope", e.Message);
         Assert.Equal("echo nope >&2; false", e.Command);
-        await Client.WaitForConsoleTextAsync("nixvm: ready", TimeSpan.FromSeconds(5), Ct);
+        await Client.WaitForConsoleTextAsync(Contract.Guest.ReadyBanner, TimeSpan.FromSeconds(5), Ct);
     }
 
     [Fact(Timeout = 600_000)]

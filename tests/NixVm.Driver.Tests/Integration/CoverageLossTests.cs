@@ -1,6 +1,7 @@
 using NixVm.Driver.Coverage;
 using NixVm.Driver.Machines;
 using NixVm.Driver.Tests.Support;
+using NixVm.Shared;
 using Xunit.v3;
 
 namespace NixVm.Driver.Tests.Integration;
@@ -81,7 +82,7 @@ public class CoverageLossTests(CoverageLossNetworkFixture fixture) : IClassFixtu
     async Task<SourceFileCoverage> CapturedAsync(string program)
     {
         using var results = new TempDirectory();
-        var data = Path.Combine(Box.StateDirectory, "xchg", CoverageCollector.DataSubdirectory);
+        var data = Path.Combine(Box.ExchangeDirectory, Contract.Guest.CoverageData);
         var report = await NativeCoverage.CaptureAsync([("box", data)], results.File("coverage"), Ct);
         return report["box"].Load().File($"/{program}/src/coverage-tiny.c");
     }

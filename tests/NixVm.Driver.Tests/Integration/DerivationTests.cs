@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Xml.Linq;
 using NixVm.Driver.Manifest;
 using NixVm.Driver.Tests.Support;
+using NixVm.Shared;
 
 namespace NixVm.Driver.Tests.Integration;
 
@@ -42,7 +43,7 @@ public class DerivationTests(WebTestsBuild sample)
         Assert.Empty(junit.Descendants("failure"));
         foreach (var log in new[] { "client.log", "webserver.log", "driver.log" })
             Assert.True(new FileInfo(Path.Combine(r.Stdout, "logs", log)).Length > 0, log);
-        Assert.Contains("client # nixvm: ready", await File.ReadAllTextAsync(Path.Combine(r.Stdout, "logs", "client.log"), Ct));
+        Assert.Contains("client # " + Contract.Guest.ReadyBanner, await File.ReadAllTextAsync(Path.Combine(r.Stdout, "logs", "client.log"), Ct));
         // The service's own output, stopped gracefully by the fixture before coverage was collected.
         var httpd = await File.ReadAllTextAsync(Path.Combine(r.Stdout, "logs", "webserver.httpd.log"), Ct);
         Assert.Contains("nixvm-web: GET / 200", httpd);

@@ -2,6 +2,7 @@ using System.Xml.Linq;
 using NixVm.Driver.Coverage;
 using NixVm.Driver.Machines;
 using NixVm.Driver.Tests.Support;
+using NixVm.Shared;
 using Xunit.v3;
 
 namespace NixVm.Driver.Tests.Integration;
@@ -26,7 +27,7 @@ public class InstrumentedBuildTests(InstrumentedBuildNetworkFixture fixture) : I
         var source = File.ReadAllLines(Path.Combine(await StorePathAsync("hello"), "lib", "nixvm-coverage", "hello", "src", "hello.c"));
 
         using var results = new TempDirectory();
-        var data = Path.Combine(Builds.StateDirectory, "xchg", CoverageCollector.DataSubdirectory);
+        var data = Path.Combine(Builds.ExchangeDirectory, Contract.Guest.CoverageData);
         var report = await NativeCoverage.CaptureAsync([("builds", data)], results.File("coverage"), Ct);
         var hello = report["builds"].Load().File("/hello/src/hello.c");
         Assert.Contains(LineOf(source, "greeting_msg = _(\"Hello, world!\");"), hello.HitLines);

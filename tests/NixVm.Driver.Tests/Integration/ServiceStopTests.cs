@@ -1,4 +1,5 @@
 using NixVm.Driver.Tests.Support;
+using NixVm.Shared;
 
 namespace NixVm.Driver.Tests.Integration;
 
@@ -24,7 +25,7 @@ public class ServiceStopTests
 
         // grumpy exited with status 7 when stopped: not a failure, the machine is still up.
         await alpha.SucceedAsync("true", ct: Ct);
-        Assert.DoesNotContain("NIXVM-FATAL", alpha.ConsoleText);
+        Assert.DoesNotContain(Contract.Guest.FatalMarker, alpha.ConsoleText);
 
         Assert.StartsWith("stubborn is up\n", await File.ReadAllTextAsync(Path.Combine(logs, "alpha.stubborn.log"), Ct));
         Assert.True(File.Exists(Path.Combine(logs, "alpha.grumpy.log")));

@@ -1,5 +1,6 @@
 using System.Xml.Linq;
 using NixVmTasks.Tests.Support;
+using NixVm.Shared;
 
 namespace NixVmTasks.Tests.EndToEnd;
 
@@ -22,7 +23,7 @@ public sealed class FreshProjectTests(LocalFeed feed)
         Assert.Contains(names, n => n.EndsWith("Host_fetches_the_page"));
         var logs = Path.Combine(project.ResultsDirectory, "logs");
         Assert.Contains("connected to guest root shell", await File.ReadAllTextAsync(Path.Combine(logs, "driver.log"), Ct));
-        Assert.Contains("nixvm: ready", await File.ReadAllTextAsync(Path.Combine(logs, "webserver.log"), Ct));
+        Assert.Contains(Contract.Guest.ReadyBanner, await File.ReadAllTextAsync(Path.Combine(logs, "webserver.log"), Ct));
         Assert.True(File.Exists(Path.Combine(logs, "client.log")));
         Assert.True(File.Exists(Path.Combine(project.ProjectDirectory, "bin", "Debug", "net10.0", "nixvm.json")));
         Assert.False(Directory.Exists(Path.Combine(project.ResultsDirectory, "coverage")), "coverage is off: no coverage artifacts");

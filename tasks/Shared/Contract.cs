@@ -1,0 +1,58 @@
+using System.Text.Json;
+
+namespace NixVm.Shared;
+
+/// <summary>
+/// nix/contracts.json, embedded: the environment variables, directories and guest strings that the
+/// task assembly, the driver, the start scripts and the guest agree on. Nix writes its copies from
+/// the same file, so a name changes in one place.
+/// </summary>
+static class Contract
+{
+    public static EnvironmentNames Environment => Values.Environment;
+    public static GuestStrings Guest => Values.Guest;
+    public static DirectoryRules Directories => Values.Directories;
+
+    static readonly ContractFile Values = Load();
+
+    static ContractFile Load()
+    {
+        using var stream = typeof(Contract).Assembly.GetManifestResourceStream("nixvm.contracts.json")
+            ?? throw new InvalidOperationException("nix/contracts.json is not embedded in " + typeof(Contract).Assembly.GetName().Name);
+        return JsonSerializer.Deserialize<ContractFile>(stream, new JsonSerializerOptions(JsonSerializerDefaults.Web))
+            ?? throw new InvalidOperationException("nix/contracts.json is empty");
+    }
+
+    /// <summary>The cache directory: the first rule whose variable is set, with its suffix.</summary>
+    public static string CacheDirectory(Func<string, string?>? environment = null)
+    {
+        environment ??= System.Environment.GetEnvironmentVariable;
+        foreach (var rule in Directories.Cache)
+            if (environment(rule.Variable) is { Length: > 0 } value)
+                return value + rule.Append;
+        throw new InvalidOperationException("no cache directory: none of " + string.Join(", ", Directories.Cache.Select(r => r.Variable)) + " is set");
+    }
+
+    /// <summary>The guest kernel (boot/, lib/modules/) that scripts/bootstrap unpacks.</summary>
+    public static string KernelDirectory(Func<string, string?>? environment = null)
+    {
+        environment ??= System.Environment.GetEnvironmentVariable;
+        return environment(Directories.KernelVariable) is { Length: > 0 } dir ? dir
+            : CacheDirectory(environment) + Directories.KernelBelowCache;
+    }
+}
+
+sealed record ContractFile(EnvironmentNames Environment, DirectoryRules Directories, GuestStrings Guest);
+
+/// <summary>Names of the environment variables that pass settings between processes.</summary>
+sealed record EnvironmentNames(string Manifest, string LogDirectory, string Accelerator, string Coverage,
+    string CoverageDirectory, string RemapPorts, string StartAccelerator, string HostForwards, string Qemu, string ReadyTimeout);
+
+sealed record DirectoryRule(string Variable, string Append);
+
+/// <summary>The cache and kernel directory rules; <c>HostExchange</c> is a machine's exchange directory below its state directory.</summary>
+sealed record DirectoryRules(IReadOnlyList<DirectoryRule> Cache, string KernelVariable, string KernelBelowCache, string HostExchange);
+
+/// <summary>What the guest prints and where it keeps what the host reads.</summary>
+sealed record GuestStrings(string FatalMarker, string ReadyBanner, string BackdoorReady, string ProbeParameter, string ProbeMarker,
+    string Exchange, string Shared, string ServiceLogs, string SavedLogs, string CoverageData);
