@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Runtime.InteropServices;
 using NixVm.Driver;
+using NixVm.Shared;
 
 // nixvm-runner: keeps a virtual network up for interactive use (the seed's run-vms, driven by our
 // driver): boots every machine, prints where each one is, and stops everything on SIGINT/SIGTERM.
@@ -9,8 +10,9 @@ var manifest = new Option<string>("--manifest") { Required = true, Description =
 var logs = new Option<string?>("--logs") { Description = "directory for <machine>.log and driver.log" };
 var accel = new Option<AcceleratorMode>("--accelerator") { DefaultValueFactory = _ => AcceleratorMode.Auto, Description = "auto, kvm or tcg" };
 var remap = new Option<bool>("--remap-ports") { Description = "forward declared ports from free host ports" };
+var readyFile = new Option<string?>("--ready-file") { Description = "once every machine is ready, write the state and forwards here (JSON, written atomically)" };
 
-var up = new Command("up", "boot the network and keep it running until interrupted") { manifest, logs, accel, remap };
+var up = new Command("up", "boot the network and keep it running until interrupted") { manifest, logs, accel, remap, readyFile };
 up.SetAction(async (parse, _) =>
 {
     using var stop = new CancellationTokenSource();
@@ -27,15 +29,16 @@ up.SetAction(async (parse, _) =>
         await using var network = await VirtualNetwork.CreateAsync(parse.GetValue(manifest)!, options, stop.Token);
         Console.WriteLine($"accelerator: {network.Accelerator.Accelerator} ({network.Accelerator.Reason})");
         await network.StartAllAsync(stop.Token);
-        foreach (var m in network.Machines)
-        {
-            var forwards = string.Join(", ", m.ForwardedPorts.Select(p => $"127.0.0.1:{p.Value} -> {m.Name}:{p.Key}"));
-            Console.WriteLine($"{m.Name}: ready in {m.BootTime?.TotalSeconds:0.00} s, state {m.StateDirectory}{(forwards.Length > 0 ? ", forwards " + forwards : "")}");
-        }
-        Console.WriteLine($"state: {network.StateDirectory}");
+        var ready = new RunnerReady(network.Accelerator.Accelerator, network.StateDirectory,
+            network.Machines.Select(m => new ReadyMachine(m.Name, m.StateDirectory, m.BootTime?.TotalSeconds ?? 0,
+                m.ForwardedPorts.Select(p => new ReadyForward(HostPort: p.Value, GuestPort: p.Key)).ToList())).ToList());
+        foreach (var line in ready.Describe()) Console.WriteLine(line);
+        var readyPath = parse.GetValue(readyFile);
+        if (readyPath is not null) ready.Write(readyPath);
         Console.WriteLine("all machines ready; stop with Ctrl-C or SIGTERM");
         await Task.Delay(Timeout.Infinite, stop.Token).ContinueWith(_ => { });
         Console.WriteLine("stopping");
+        if (readyPath is not null) File.Delete(readyPath); // the network is going down
         return 0;
     }
     catch (OperationCanceledException) when (stop.IsCancellationRequested)
@@ -43,7 +46,7 @@ up.SetAction(async (parse, _) =>
         Console.Error.WriteLine("interrupted while starting; stopped");
         return 130;
     }
-    catch (NixVmException e)
+    catch (Exception e) when (e is NixVmException or IOException) // IOException: the ready file could not be written
     {
         Console.Error.WriteLine($"error: {e.Message}");
         return 1;

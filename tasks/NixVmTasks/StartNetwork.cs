@@ -6,8 +6,8 @@ namespace NixVmTasks;
 
 /// <summary>
 /// NixVmUp: boots the network in a detached <c>nixvm-runner up</c> whose stdio are files (a child
-/// holding MSBuild's pipes would hang the build), records its pid, and prints each machine's state
-/// directory and forwarded ports once all are ready.
+/// holding MSBuild's pipes would hang the build), records its pid, waits for the runner's ready
+/// file (<see cref="RunnerReady"/>) and prints each machine's state directory and forwarded ports.
 /// </summary>
 public sealed class StartNetwork : Microsoft.Build.Utilities.Task
 {
@@ -15,6 +15,7 @@ public sealed class StartNetwork : Microsoft.Build.Utilities.Task
     [Required] public string Manifest { get; set; } = "";
     [Required] public string PidFile { get; set; } = "";
     [Required] public string OutputFile { get; set; } = "";
+    [Required] public string ReadyFile { get; set; } = "";
     [Required] public string LogDirectory { get; set; } = "";
     [Required] public string ProjectFile { get; set; } = "";
     public string Accelerator { get; set; } = "auto";
@@ -31,6 +32,7 @@ public sealed class StartNetwork : Microsoft.Build.Utilities.Task
         }
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(PidFile))!);
         Directory.CreateDirectory(LogDirectory);
+        File.Delete(ReadyFile); // a stale one from a runner that was killed
         // sh puts the runner in the background with file stdio and its own session, prints its pid and exits.
         var psi = new ProcessStartInfo("/bin/sh")
         {
@@ -40,8 +42,8 @@ public sealed class StartNetwork : Microsoft.Build.Utilities.Task
         };
         foreach (var a in new[]
                  {
-                     "-c", "setsid \"$0\" \"$1\" up --manifest \"$2\" --logs \"$3\" --accelerator \"$4\" >\"$5\" 2>&1 </dev/null & echo $!",
-                     ToolLocator.Dotnet(), RunnerAssembly, Manifest, LogDirectory, Accelerator, OutputFile,
+                     "-c", "setsid \"$0\" \"$1\" up --manifest \"$2\" --logs \"$3\" --accelerator \"$4\" --ready-file \"$5\" >\"$6\" 2>&1 </dev/null & echo $!",
+                     ToolLocator.Dotnet(), RunnerAssembly, Manifest, LogDirectory, Accelerator, ReadyFile, OutputFile,
                  })
             psi.ArgumentList.Add(a);
         using (var sh = Process.Start(psi)!)
@@ -54,8 +56,7 @@ public sealed class StartNetwork : Microsoft.Build.Utilities.Task
         var clock = Stopwatch.StartNew();
         while (clock.Elapsed < TimeSpan.FromSeconds(TimeoutSeconds))
         {
-            var output = File.Exists(OutputFile) ? File.ReadAllText(OutputFile) : "";
-            if (output.Contains("all machines ready", StringComparison.Ordinal))
+            if (RunnerReady.Read(ReadyFile) is not null)
             {
                 PrintState();
                 Log.LogMessage(MessageImportance.High, "NixVm: network is up; stop it with: dotnet build -t:NixVmDown");
@@ -64,8 +65,9 @@ public sealed class StartNetwork : Microsoft.Build.Utilities.Task
             if (!RunnerProcess.Exists(pid))
             {
                 File.Delete(PidFile);
+                var output = File.Exists(OutputFile) ? File.ReadAllText(OutputFile).Trim() : "";
                 Log.LogError(null, ErrorCodes.NetworkUpFailed, null, ProjectFile, 0, 0, 0, 0,
-                    $"the network did not come up: {output.Trim()}");
+                    $"the network did not come up: {output}");
                 return false;
             }
             Thread.Sleep(100);
@@ -79,8 +81,9 @@ public sealed class StartNetwork : Microsoft.Build.Utilities.Task
 
     void PrintState()
     {
-        if (!File.Exists(OutputFile)) return;
-        foreach (var line in File.ReadAllLines(OutputFile).Where(l => l.Length > 0))
+        if (RunnerReady.Read(ReadyFile) is not { } ready) return;
+        Log.LogMessage(MessageImportance.High, $"NixVm: accelerator: {ready.Accelerator}");
+        foreach (var line in ready.Describe())
             Log.LogMessage(MessageImportance.High, "NixVm: " + line);
     }
 }
