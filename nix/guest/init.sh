@@ -6,7 +6,9 @@
 # Any failing step prints the fatal marker and a reason, then powers off at once (fail fast).
 # /.nixvm/contracts.sh (generated from nix/contracts.json) sets the markers and directories the
 # host reads: $fatal_marker, $ready_banner, $backdoor_ready, $service_logs, ...
+# shellcheck disable=SC2154 # those variables, which shellcheck cannot see being set
 export PATH=/.nixvm/sbin:/.nixvm/bin
+# shellcheck source=/dev/null # generated from nix/contracts.json
 . /.nixvm/contracts.sh
 busybox mount -t devtmpfs devtmpfs /dev
 # Without a serial port (no -serial given) /dev/ttyS0 exists but cannot be opened.

@@ -9,6 +9,7 @@
 # marker. --logs-only copies the logs and stops nothing (the init does this before it fails).
 # /.nixvm/services/list.sh (generated per machine, see nix/services.nix) defines nixvm_stop_all
 # (stop_service calls) and nixvm_copy_all_logs (copy_log calls).
+# shellcheck disable=SC2154 # service_logs and saved_logs: set by /.nixvm/contracts.sh
 [ -e /.nixvm/services/list.sh ] || exit 0
 # shellcheck source=/dev/null # generated from nix/contracts.json
 . /.nixvm/contracts.sh

@@ -1,7 +1,7 @@
 using NixVm.Driver.Coverage;
 using NixVm.Driver.Machines;
-using Xunit;
 using NixVm.Shared;
+using Xunit;
 
 namespace NixVm.Driver.Xunit;
 

@@ -30,7 +30,10 @@ public class ContractTests
     {
         var environment = new Dictionary<string, string>
         {
-            ["HOME"] = "/home/u", ["XDG_CACHE_HOME"] = "", ["NIXVM_CACHE_DIR"] = "", ["NIXVM_KERNEL_DIR"] = "",
+            ["HOME"] = "/home/u",
+            ["XDG_CACHE_HOME"] = "",
+            ["NIXVM_CACHE_DIR"] = "",
+            ["NIXVM_KERNEL_DIR"] = "",
         };
         foreach (var s in settings) environment[s[..s.IndexOf('=')]] = s[(s.IndexOf('=') + 1)..];
         string? Lookup(string name) => environment.GetValueOrDefault(name);

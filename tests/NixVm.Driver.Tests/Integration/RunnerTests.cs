@@ -17,7 +17,8 @@ public class RunnerTests
         var readyFile = temp.File("up.json");
         var runner = Path.Combine(AppContext.BaseDirectory, "nixvm-runner.dll");
         var psi = new ProcessStartInfo("dotnet", [runner, "up", "--manifest", manifest, "--remap-ports", "--accelerator", "tcg",
-            "--logs", Repo.ResultsDirectory("runner-ready-file"), "--ready-file", readyFile]) { RedirectStandardOutput = true };
+            "--logs", Repo.ResultsDirectory("runner-ready-file"), "--ready-file", readyFile])
+        { RedirectStandardOutput = true };
         using var owner = Process.Start(psi)!;
         var output = owner.StandardOutput.ReadToEndAsync(Ct);
         try

@@ -1,6 +1,6 @@
 using System.Xml.Linq;
-using NixVmTasks.Tests.Support;
 using NixVm.Shared;
+using NixVmTasks.Tests.Support;
 
 namespace NixVmTasks.Tests.EndToEnd;
 
