@@ -33,7 +33,5 @@ in {
     # C/C++ built with --coverage for guests; see nix/coverage/.
     instrumentedProgram = import ./coverage/program.nix;
     instrumentedBuild = import ./coverage/build.nix;
-    # What scripts/bootstrap fills: kernel/, sources/ (Debian source packages the tests build).
-    inherit cacheDir;
   };
 }

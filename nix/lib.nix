@@ -8,6 +8,7 @@ in rec {
   contracts = builtins.fromJSON (builtins.readFile ./contracts.json);
 
   # The cache directory: the first of contracts.directories.cache whose variable is set.
+  # scripts/bootstrap fills it: kernel/, sources/ (Debian source packages the tests build).
   cacheDirectory =
     let set = filter (r: builtins.getEnv r.variable != "") contracts.directories.cache;
     in if set == [ ] then throw "nixvm: no cache directory: none of ${concatStringsSep ", " (map (r: r.variable) contracts.directories.cache)} is set"
