@@ -20,13 +20,13 @@ in rec {
     "hostfwd=${f.protocol}:127.0.0.1:${toString f.hostPort}-:${toString f.guestPort}") forwards);
 
   # network.json (NetworkManifest.cs reads it). machines: [ { name; node; memoryMB; cores; vlans;
-  # forwards; kernel; initrd; kernelParams; backend; } ]; `out` is the result's store path.
+  # forwards; kernel; initrd; kernelParams; backend; … } ] (further attributes go in as they are);
+  # `out` is the result's store path.
   manifest = { name, out, machines }: {
     schemaVersion = 1;
     inherit name;
     vlans = lib.sortInts (lib.unique (concatLists (map (m: m.vlans) machines)));
-    machines = map (m: {
-      inherit (m) name node memoryMB cores kernel initrd kernelParams backend;
+    machines = map (m: builtins.removeAttrs m [ "vlans" ] // {
       startScript = "${out}/bin/run-${m.name}-vm";
       interfaces = interfaces m.node m.vlans;
       forwards = map (f: { inherit (f) protocol hostPort guestPort; }) m.forwards;
