@@ -9,12 +9,12 @@ in rec {
 
   # The cache directory: the first of contracts.directories.cache whose variable is set.
   # scripts/bootstrap fills it: kernel/, sources/ (Debian source packages the tests build).
-  cacheDirectory =
+  cacheDir =
     let set = filter (r: builtins.getEnv r.variable != "") contracts.directories.cache;
     in if set == [ ] then throw "nixvm: no cache directory: none of ${concatStringsSep ", " (map (r: r.variable) contracts.directories.cache)} is set"
     else let r = builtins.head set; in builtins.getEnv r.variable + r.append;
   # The guest kernel that scripts/bootstrap unpacks (NIXVM_KERNEL_DIR overrides the cache's).
-  cachedKernelDirectory = cacheDirectory + contracts.directories.kernelBelowCache;
+  cachedKernelDirectory = cacheDir + contracts.directories.kernelBelowCache;
   kernelDirectory = let d = builtins.getEnv contracts.directories.kernelVariable; in
     if d != "" then d else cachedKernelDirectory;
 

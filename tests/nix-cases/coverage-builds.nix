@@ -4,7 +4,7 @@
 # Machine `builds` runs them; module-host is a plain (uninstrumented) program that loads the module.
 { nixvm ? import ../../nix { } }:
 let
-  helloSource = nixvm.lib.cacheDirectory + "/sources/hello";
+  helloSource = nixvm.lib.cacheDir + "/sources/hello";
   moduleHost = import ./plain-program.nix { name = "module-host"; src = ./module-host.c; flags = "-O2 -ldl"; };
 in
 rec {

@@ -39,7 +39,7 @@ public class ContractTests
         string? Lookup(string name) => environment.GetValueOrDefault(name);
 
         Assert.Equal(Contract.KernelDirectory(Lookup), await NixAsync(environment, "kernelDirectory"));
-        Assert.Equal(Contract.CacheDirectory(Lookup), await NixAsync(environment, "cacheDirectory"));
+        Assert.Equal(Contract.CacheDirectory(Lookup), await NixAsync(environment, "cacheDir"));
     }
 
     [Fact(Timeout = 120_000)]
