@@ -99,10 +99,10 @@ sealed class Benchmarks(TextWriter output)
         finally { Environment.SetEnvironmentVariable("QEMU_KERNEL_PARAMS", null); }
     }
 
-    static double RssMiB(int pid) =>
+    internal static double RssMiB(int pid) =>
         File.ReadLines($"/proc/{pid}/status").Where(l => l.StartsWith("VmRSS:")).Select(l => double.Parse(l.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1]) / 1024).First();
 
-    static async Task<string> BuildAsync(string file, string n, CancellationToken ct)
+    internal static async Task<string> BuildAsync(string file, string n, CancellationToken ct)
     {
         var psi = new ProcessStartInfo(HostTools.Find("nix-build", HostTools.BootstrapHint),
             ["--option", "substituters", "", "--no-out-link", file, "--argstr", "n", n])

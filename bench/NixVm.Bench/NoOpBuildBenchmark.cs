@@ -88,7 +88,7 @@ sealed class NoOpBuildBenchmark(TextWriter output)
         return clock.Elapsed.TotalSeconds;
     }
 
-    static async Task DotnetAsync(string directory, CancellationToken ct, params string[] args)
+    internal static async Task DotnetAsync(string directory, CancellationToken ct, params string[] args)
     {
         var psi = new ProcessStartInfo("dotnet", args) { WorkingDirectory = directory, RedirectStandardOutput = true, RedirectStandardError = true };
         using var p = Process.Start(psi)!;

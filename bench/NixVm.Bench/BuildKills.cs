@@ -1,0 +1,125 @@
+using System.Diagnostics;
+using System.Runtime.InteropServices;
+using NixVm.Driver;
+
+namespace NixVm.Bench;
+
+/// <summary>
+/// SIGKILL of a real <c>dotnet build</c> of a 2-machine VM test project at a random moment (restore,
+/// compile, nix-build, boot or tests), then, 5 s later, what of it still runs or is left in its state
+/// directory's parent. Each build reruns the tests and rebuilds the images (its machine file changes).
+/// </summary>
+sealed class BuildKills(TextWriter output, Random random)
+{
+    public async Task RunAsync(string repoRoot, int kills, CancellationToken ct)
+    {
+        var root = Directory.CreateTempSubdirectory("nixvm-bench-soak-").FullName;
+        var run = Path.Combine(root, "run");
+        var project = Path.Combine(root, "Soak");
+        try
+        {
+            var feed = Path.Combine(root, "feed");
+            await NoOpBuildBenchmark.DotnetAsync(repoRoot, ct, "pack", Path.Combine(repoRoot, "tasks/NixVmTasks/NixVmTasks.csproj"), "-c", "Release", "-o", feed);
+            var version = Path.GetFileNameWithoutExtension(Directory.GetFiles(feed, "*.nupkg").Single())["NixVmTasks.".Length..];
+            File.WriteAllText(Path.Combine(root, "nuget.config"),
+                $"<configuration><packageSources><add key=\"local\" value=\"{feed}\" /></packageSources></configuration>");
+            Directory.CreateDirectory(project);
+            Directory.CreateDirectory(run);
+            File.WriteAllText(Path.Combine(project, "Soak.csproj"), $"""
+                <Project Sdk="Microsoft.NET.Sdk">
+                  <PropertyGroup>
+                    <TargetFramework>net10.0</TargetFramework>
+                    <OutputType>Exe</OutputType>
+                    <NixVmRunTestsOnBuild>true</NixVmRunTestsOnBuild>
+                  </PropertyGroup>
+                  <ItemGroup>
+                    <PackageReference Include="xunit.v3" Version="4.0.2" />
+                    <PackageReference Include="NixVmTasks" Version="{version}" />
+                    <VirtualMachine Include="a" NixFile="a.nix" />
+                    <VirtualMachine Include="b" />
+                  </ItemGroup>
+                </Project>
+                """);
+            File.WriteAllText(Path.Combine(project, "Tests.cs"), """
+                using NixVm.Driver.Xunit;
+                using Xunit;
+                [assembly: AssemblyFixture(typeof(NetworkFixture))]
+                public class Tests(NetworkFixture network)
+                {
+                    [Fact] public Task Sleeps() => network["a"].SucceedAsync("sleep 20", ct: TestContext.Current.CancellationToken);
+                }
+                """);
+            var env = new Dictionary<string, string?> { ["XDG_RUNTIME_DIR"] = run, ["NUGET_PACKAGES"] = Path.Combine(root, "packages") };
+            await BuildAsync(project, env, TimeSpan.FromHours(1), 0, ct);               // restore, first compile
+            var whole = await BuildAsync(project, env, TimeSpan.FromHours(1), 0, ct);   // what each round reruns
+            output.WriteLine($"build kills: a whole build takes {whole.TotalSeconds:0} s; killing at a random moment within it   load {VirtualNetwork.HostLoad()}");
+            var leftovers = 0;
+            for (var i = 1; i <= kills; i++)
+            {
+                var at = TimeSpan.FromSeconds(random.NextDouble() * whole.TotalSeconds);
+                await BuildAsync(project, env, at, i, ct);
+                await Task.Delay(TimeSpan.FromSeconds(5), ct);
+                var left = Leftovers.Processes(root).Select(p => p.ToString()).Concat(Directory.GetFileSystemEntries(run)).ToList();
+                leftovers += left.Count;
+                output.WriteLine($"  kill {i} at {at.TotalSeconds:0.0} s: {(left.Count == 0 ? "nothing left" : "LEFT: " + string.Join("; ", left))}");
+                foreach (var p in Leftovers.Processes(root)) kill(p.Pid, 9);   // the next round starts clean
+                foreach (var e in Directory.GetFileSystemEntries(run)) Directory.Delete(e, recursive: true);
+            }
+            output.WriteLine($"build kills: {kills}, leftovers {leftovers}   load {VirtualNetwork.HostLoad()}");
+        }
+        finally { Directory.Delete(root, recursive: true); }
+    }
+
+    /// <summary>Starts a build that reruns everything and kills it (SIGKILL) after <paramref name="killAfter"/> unless it ended; returns how long it ran.</summary>
+    static async Task<TimeSpan> BuildAsync(string project, IReadOnlyDictionary<string, string?> env, TimeSpan killAfter, int round, CancellationToken ct)
+    {
+        File.WriteAllText(Path.Combine(project, "a.nix"), $"{{ files.\"/etc/round\" = \"{round}\\n\"; }}\n");   // new images
+        File.AppendAllText(Path.Combine(project, "Tests.cs"), "\n");                                         // tests rerun
+        var psi = new ProcessStartInfo("setsid", ["dotnet", "build", "-nodeReuse:false", "--disable-build-servers", "-nologo"])
+        {
+            WorkingDirectory = project,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        psi.Environment["MSBUILDDISABLENODEREUSE"] = "1";
+        psi.Environment["UseSharedCompilation"] = "false";
+        foreach (var (k, v) in env) psi.Environment[k] = v;
+        using var build = Process.Start(psi)!;
+        _ = build.StandardOutput.ReadToEndAsync(ct);
+        _ = build.StandardError.ReadToEndAsync(ct);
+        var clock = Stopwatch.StartNew();
+        try { await build.WaitForExitAsync(ct).WaitAsync(killAfter, ct); }
+        catch (TimeoutException) { kill(build.Id, 9); }
+        await build.WaitForExitAsync(ct);
+        return clock.Elapsed;
+    }
+
+    [DllImport("libc", SetLastError = true)]
+    static extern int kill(int pid, int sig);
+}
+
+/// <summary>Processes that name a path in their command line or environment (what a run under that path started).</summary>
+static class Leftovers
+{
+    public sealed record OsProcess(int Pid, string CommandLine)
+    {
+        public override string ToString() => $"{Pid}: {CommandLine}";
+    }
+
+    public static List<OsProcess> Processes(string path)
+    {
+        var found = new List<OsProcess>();
+        foreach (var dir in Directory.EnumerateDirectories("/proc"))
+        {
+            if (!int.TryParse(Path.GetFileName(dir), out var pid) || pid == Environment.ProcessId) continue;
+            try
+            {
+                var cmd = File.ReadAllText(Path.Combine(dir, "cmdline")).Replace('\0', ' ');
+                if (cmd.Contains(path) || File.ReadAllText(Path.Combine(dir, "environ")).Contains(path)) found.Add(new(pid, cmd));
+            }
+            catch (IOException) { }
+            catch (UnauthorizedAccessException) { }
+        }
+        return found;
+    }
+}
