@@ -179,6 +179,7 @@ sealed class MachineBoot : IAsyncDisposable
         try { await Process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(3)); } catch (TimeoutException) { }
         Console.WaitForEnd(TimeSpan.FromSeconds(1));
         if (Console.FatalReason is { } fatal) return GuestFailed(fatal);
+        if (Console.PanicReason is { } panic) return $"the guest kernel panicked: {panic} (see its console log)";
         var errors = Console.QemuErrors is { Length: > 0 } e ? $": {e}" : "";
         return Process.HasExited
             ? $"QEMU exited with status {Process.ExitCode}{errors}"

@@ -6,10 +6,13 @@ namespace NixVm.Driver.Machines;
 
 /// <summary>
 /// Reads one QEMU's serial console (its stdout) and stderr, each on a thread of its own, logs
-/// every line as it arrives and notices the guest's fail-fast marker.
+/// every line as it arrives and notices the guest's fail-fast marker and a kernel panic.
 /// </summary>
 sealed class SerialConsole
 {
+    /// <summary>How the Linux kernel starts its last line (printed at any log level).</summary>
+    const string PanicMarker = "Kernel panic - not syncing: ";
+
     readonly string machine;
     readonly NetworkLog log;
     readonly List<string> lines = new();
@@ -30,6 +33,9 @@ sealed class SerialConsole
 
     /// <summary>The reason from the guest's fail-fast marker, once it printed one.</summary>
     public string? FatalReason { get; private set; }
+
+    /// <summary>The kernel's panic message, once the guest panicked (it then reboots, which ends QEMU).</summary>
+    public string? PanicReason { get; private set; }
 
     /// <summary>What QEMU itself wrote to stderr (bad options, port clashes, …).</summary>
     public string QemuErrors { get { lock (gate) return string.Join("\n", qemuErrors); } }
@@ -75,6 +81,8 @@ sealed class SerialConsole
             var marker = Contract.Guest.FatalMarker;
             var at = line.IndexOf(marker, StringComparison.Ordinal);
             if (at >= 0 && FatalReason is null) FatalReason = line[(at + marker.Length)..].Trim();
+            var panic = line.IndexOf(PanicMarker, StringComparison.Ordinal);
+            if (panic >= 0 && PanicReason is null) PanicReason = line[(panic + PanicMarker.Length)..].Trim();
             Signal();
         }
     }

@@ -3,8 +3,11 @@ using NixVm.Driver.Tests.Support;
 
 namespace NixVm.Driver.Tests.Integration;
 
-/// <summary>A guest shell that stops answering fails its machine once; later calls fail at once.</summary>
-public class HungShellTests
+/// <summary>
+/// A guest fault ends its machine with the reason (MachineFailedException) once; later calls fail at
+/// once, and nothing boots the machine again until StartAsync.
+/// </summary>
+public class GuestFaultTests
 {
     static CancellationToken Ct => TestContext.Current.CancellationToken;
 
@@ -26,5 +29,21 @@ public class HungShellTests
 
         await client.StartAsync(Ct);
         Assert.Equal("back\n", await client.SucceedAsync("echo back", ct: Ct));
+    }
+
+    [Fact(Timeout = 300_000)]
+    public async Task A_kernel_panic_fails_the_machine_with_the_panic_text_and_does_not_reboot_it()
+    {
+        await using var network = await TestNetwork.StartAsync(TestNetwork.WebSample, "kernel-panic");
+        var client = network["client"];
+
+        var e = await Assert.ThrowsAsync<MachineFailedException>(() => client.ExecuteAsync("echo c > /proc/sysrq-trigger", ct: Ct));
+        Assert.Contains("the guest kernel panicked: sysrq triggered crash", e.Reason);
+        Assert.False(client.IsRunning);
+
+        var again = await Assert.ThrowsAsync<MachineFailedException>(() => client.ExecuteAsync("echo hello", ct: Ct));
+        Assert.Contains("it failed earlier (StartAsync boots it again): " + e.Reason, again.Reason);
+        Assert.False(client.IsRunning);   // no silent reboot
+        Assert.Equal("alive\n", await network["webserver"].SucceedAsync("echo alive", ct: Ct));
     }
 }
