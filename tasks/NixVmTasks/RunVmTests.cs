@@ -28,7 +28,8 @@ public sealed class RunVmTests : OwnedToolTask
     string TrxFile => Path.Combine(ResultsDirectory, Path.GetFileNameWithoutExtension(TestAssembly) + ".trx");
     string LogDirectory => Path.Combine(ResultsDirectory, "logs");
     // NetworkFixture's coverage report goes next to the logs; CoverageReport.WarningsFile names this file.
-    string CoverageWarningsFile => Path.Combine(ResultsDirectory, "coverage", "warnings.txt");
+    string CoverageDirectory => Path.Combine(ResultsDirectory, "coverage");
+    string CoverageWarningsFile => Path.Combine(CoverageDirectory, "warnings.txt");
 
     protected override string ToolName => "dotnet";
 
@@ -46,7 +47,8 @@ public sealed class RunVmTests : OwnedToolTask
         }
         Directory.CreateDirectory(ResultsDirectory);
         File.Delete(JUnitFile);
-        if (File.Exists(CoverageWarningsFile)) File.Delete(CoverageWarningsFile); // a stale run's
+        // A run that dies leaves no coverage of its own: the build must not report the last run's as this one's.
+        if (Directory.Exists(CoverageDirectory)) Directory.Delete(CoverageDirectory, recursive: true);
         if (TimeoutSeconds > 0) Timeout = TimeoutSeconds * 1000;
         YieldDuringToolExecution = true;
         EnvironmentVariables =

@@ -155,8 +155,8 @@ sealed class MachineBoot : IAsyncDisposable
     public TimeSpan Elapsed => clock.Elapsed;
 
     /// <summary>
-    /// Awaits <paramref name="work"/>, but gives up as soon as QEMU exits or the guest prints its
-    /// fail-fast marker, so a broken guest is reported at once instead of after a timeout.
+    /// Awaits <paramref name="work"/>, but gives up as soon as QEMU exits, reports an error it does not
+    /// exit on (KVM), or the guest prints its fail-fast marker, so a broken guest is reported at once instead of after a timeout.
     /// </summary>
     async Task UntilExitOrAsync(Task work, CancellationToken ct)
     {
@@ -165,6 +165,8 @@ sealed class MachineBoot : IAsyncDisposable
         {
             if (Console.FatalReason is { } fatal)
                 throw new MachineFailedException(machine, GuestFailed(fatal));
+            if (Console.QemuFatal is { } qemuFatal)
+                throw new MachineFailedException(machine, qemuFatal);
             await Task.WhenAny(work, exited, Console.Changed);
             if (exited.IsCompleted && !work.IsCompleted)
                 throw new MachineFailedException(machine, await FailureReasonAsync());
@@ -179,6 +181,7 @@ sealed class MachineBoot : IAsyncDisposable
         try { await Process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(3)); } catch (TimeoutException) { }
         Console.WaitForEnd(TimeSpan.FromSeconds(1));
         if (Console.FatalReason is { } fatal) return GuestFailed(fatal);
+        if (Console.QemuFatal is { } qemuFatal) return qemuFatal;
         if (Console.PanicReason is { } panic) return $"the guest kernel panicked: {panic} (see its console log)";
         var errors = Console.QemuErrors is { Length: > 0 } e ? $": {e}" : "";
         return Process.HasExited

@@ -37,6 +37,12 @@ sealed class SerialConsole
     /// <summary>The kernel's panic message, once the guest panicked (it then reboots, which ends QEMU).</summary>
     public string? PanicReason { get; private set; }
 
+    /// <summary>
+    /// An error after which QEMU stops the guest but does not exit (KVM failing to run it), so that
+    /// nothing else would end the boot before its timeout.
+    /// </summary>
+    public string? QemuFatal { get; private set; }
+
     /// <summary>What QEMU itself wrote to stderr (bad options, port clashes, …).</summary>
     public string QemuErrors { get { lock (gate) return string.Join("\n", qemuErrors); } }
 
@@ -90,7 +96,15 @@ sealed class SerialConsole
     void OnQemuError(string line)
     {
         log.Machine(machine, "qemu: " + line);
-        lock (gate) qemuErrors.Add(line);
+        lock (gate)
+        {
+            qemuErrors.Add(line);
+            if (line.Contains("KVM internal error", StringComparison.Ordinal) && QemuFatal is null)
+            {
+                QemuFatal = $"QEMU: {line.Trim()}: this host's KVM cannot run the guest; use the tcg accelerator (NixVmAccelerator=tcg, or auto, which probes KVM first)";
+                Signal();
+            }
+        }
     }
 
     void Pump(StreamReader reader, Action<string> onLine)

@@ -46,4 +46,20 @@ public class GuestFaultTests
         Assert.False(client.IsRunning);   // no silent reboot
         Assert.Equal("alive\n", await network["webserver"].SucceedAsync("echo alive", ct: Ct));
     }
+
+    // This host's KVM cannot run a guest (README): QEMU reports a KVM internal error and pauses the
+    // guest without exiting. The boot timeout is 10 min here, so only an early failure passes in time.
+    [Fact(Timeout = 400_000)]
+    public async Task KVM_that_cannot_run_the_guest_is_one_clear_error_at_once()
+    {
+        if (!File.Exists("/dev/kvm")) Assert.Fail("this test needs /dev/kvm (a host whose KVM is present)");
+        await using var network = await TestNetwork.CreateAsync(TestNetwork.WebSample, "kvm-internal-error",
+            configure: o => o with { Accelerator = AcceleratorMode.Kvm, BootTimeout = TimeSpan.FromMinutes(10) });
+        Exception e;
+        try { await network["client"].WaitForReadyAsync(Ct); return; }   // a host whose KVM works: nothing to report
+        catch (Exception failure) { e = failure; }
+        var failed = Assert.IsType<MachineFailedException>(e);
+        Assert.Contains("KVM internal error", failed.Reason);
+        Assert.Contains("use the tcg accelerator", failed.Reason);
+    }
 }
