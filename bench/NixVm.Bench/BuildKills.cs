@@ -41,6 +41,7 @@ sealed class BuildKills(TextWriter output, Random random)
                 </Project>
                 """);
             File.WriteAllText(Path.Combine(project, "Tests.cs"), """
+                using System.Threading.Tasks;
                 using NixVm.Driver.Xunit;
                 using Xunit;
                 [assembly: AssemblyFixture(typeof(NetworkFixture))]
