@@ -79,7 +79,7 @@ sealed class BuildKills(TextWriter output, Random random)
     static async Task<TimeSpan> FullBuildAsync(string project, IReadOnlyDictionary<string, string?> env, CancellationToken ct)
     {
         var (took, exitCode, log) = await BuildAsync(project, env, TimeSpan.FromHours(1), 0, ct);
-        if (exitCode != 0 || !log.Contains("VM test(s) passed")) throw new InvalidOperationException($"the soak project's build failed:\n{log}");
+        if (exitCode != 0 || !log.Contains("VM tests: 1 passed")) throw new InvalidOperationException($"the soak project's build failed:\n{log}");
         return took;
     }
 
