@@ -58,6 +58,7 @@ else derivation {
   # $results is set.
   testEnvironment = ''
     export ${env.manifest}="$network/network.json" ${env.logDirectory}="$results/logs" ${env.accelerator}="$accelerator" ${env.remapPorts}=1
+    export ${env.snapshots}=0 # a snapshot saved in the sandbox would die with it
     if [ -n "$coverage" ]; then export ${env.coverage}=1 ${env.coverageDirectory}="$results/coverage"; fi
   '';
   passAsFile = [ "testEnvironment" ];

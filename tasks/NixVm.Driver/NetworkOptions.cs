@@ -48,7 +48,17 @@ public sealed record NetworkOptions
     /// <summary>How long the <c>WaitFor…</c>/<c>WaitUntil…</c> calls wait when the call gives no timeout (default 5 min).</summary>
     public TimeSpan WaitTimeout { get; init; } = TimeSpan.FromMinutes(5);
 
-    /// <summary>Where the accelerator verdict is cached (default: the cache directory of nix/contracts.json: NIXVM_CACHE_DIR, else ~/.cache/nixvmtasks).</summary>
+    /// <summary>
+    /// Whether a machine of ours (host backend) starts by restoring a snapshot saved at its first
+    /// boot's go-ahead point instead of booting (default true unless the environment has
+    /// <c>NIXVM_SNAPSHOTS=0</c>, which the MSBuild property <c>NixVmSnapshots=false</c> sets). Snapshots live in <c>snapshots/</c> of <see cref="CacheDirectory"/>.
+    /// </summary>
+    public bool Snapshots { get; init; } = Environment.GetEnvironmentVariable(Contract.Environment.Snapshots) != "0";
+
+    /// <summary>The snapshot cache's size limit in MiB (default 2048); the least recently used snapshots go first.</summary>
+    public int SnapshotCacheLimitMiB { get; init; } = 2048;
+
+    /// <summary>Where the accelerator verdict and the snapshots are cached (default: the cache directory of nix/contracts.json: NIXVM_CACHE_DIR, else ~/.cache/nixvmtasks).</summary>
     public string? CacheDirectory { get; init; }
 
     internal string ResolvedCacheDirectory => CacheDirectory ?? Contract.CacheDirectory();

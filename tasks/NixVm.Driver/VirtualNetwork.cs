@@ -2,6 +2,7 @@ using System.Diagnostics;
 using NixVm.Driver.Accelerators;
 using NixVm.Driver.Logging;
 using NixVm.Driver.Machines;
+using NixVm.Driver.Machines.Snapshots;
 using NixVm.Driver.Manifest;
 using NixVm.Driver.Network;
 using NixVm.Driver.Processes;
@@ -30,7 +31,8 @@ public sealed class VirtualNetwork : IAsyncDisposable
         Accelerator = accelerator;
         Options = options;
         var context = new MachineContext(log, state.Path, state.Sub("shared-xchg"), accelerator.Accelerator,
-            switches.ToDictionary(s => s.Vlan, s => s.Socket), options);
+            switches.ToDictionary(s => s.Vlan, s => s.Socket), options,
+            options.Snapshots ? new SnapshotCache(Path.Combine(options.ResolvedCacheDirectory, "snapshots"), options.SnapshotCacheLimitMiB * 1024L * 1024, log) : null);
         machines = manifest.Machines.ToDictionary(m => m.Name, m => new Machine(m, context));
     }
 

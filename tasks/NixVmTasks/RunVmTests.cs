@@ -20,6 +20,8 @@ public sealed class RunVmTests : OwnedToolTask
     public bool Trx { get; set; }
     public bool Coverage { get; set; }
     public int TimeoutSeconds { get; set; }
+    /// <summary>Whether machines restore a snapshot instead of booting (NetworkOptions.Snapshots reads NIXVM_SNAPSHOTS).</summary>
+    public bool Snapshots { get; set; } = true;
 
     /// <summary>JUnit (and TRX) results and the logs directory.</summary>
     [Output] public ITaskItem[] Results { get; private set; } = [];
@@ -57,6 +59,7 @@ public sealed class RunVmTests : OwnedToolTask
             $"{Contract.Environment.LogDirectory}={LogDirectory}",
             $"{Contract.Environment.Accelerator}={Accelerator}",
             $"{Contract.Environment.Coverage}={(Coverage ? "1" : "0")}",
+            $"{Contract.Environment.Snapshots}={(Snapshots ? "1" : "0")}",
         ];
         base.Execute();
         ReportResults();

@@ -46,7 +46,7 @@ sealed record ContractFile(EnvironmentNames Environment, DirectoryRules Director
 
 /// <summary>Names of the environment variables that pass settings between processes.</summary>
 sealed record EnvironmentNames(string Manifest, string LogDirectory, string Accelerator, string Coverage,
-    string CoverageDirectory, string RemapPorts, string StartAccelerator, string HostForwards, string Qemu, string ReadyTimeout);
+    string CoverageDirectory, string RemapPorts, string StartAccelerator, string HostForwards, string Qemu, string ReadyTimeout, string Snapshots);
 
 sealed record DirectoryRule(string Variable, string Append);
 

@@ -55,9 +55,7 @@ sealed class AcceleratorProbe(string cacheDirectory, string kvmDevice = "/dev/kv
     internal static string CacheKey(string guestKernel)
     {
         var hostKernel = File.Exists("/proc/sys/kernel/osrelease") ? File.ReadAllText("/proc/sys/kernel/osrelease").Trim() : "unknown";
-        var qemu = HostTools.Find("qemu-system-x86_64", HostTools.BootstrapHint);
-        var qemuStamp = File.GetLastWriteTimeUtc(qemu).Ticks;
-        return $"{hostKernel}|{qemu}@{qemuStamp}|{guestKernel}";
+        return $"{hostKernel}|{HostTools.QemuStamp()}|{guestKernel}";
     }
 
     internal static Dictionary<string, AcceleratorVerdict> ReadCache(string file)

@@ -62,6 +62,8 @@ public sealed partial class Machine
 
     /// <summary>
     /// Starts QEMU; returns once QEMU has connected its monitor and shell (the guest is still booting).
+    /// A machine of ours restores from its snapshot when there is a usable one, else boots (and
+    /// saves one at its go-ahead point for the next start, see <see cref="NetworkOptions.Snapshots"/>).
     /// Does nothing when it runs already. This is also the way back from a failure (see <see cref="MachineFailedException"/>).
     /// </summary>
     /// <exception cref="MachineFailedException">QEMU did not start or did not connect within <see cref="NetworkOptions.BootTimeout"/>.</exception>
@@ -87,17 +89,42 @@ public sealed partial class Machine
             [Contract.Environment.HostForwards] = HostForwards(),
         };
         foreach (var (vlan, sock) in context.VlanSockets) env[$"QEMU_VDE_SOCKET_{vlan}"] = sock;
-        context.Log.Machine(Name, $"starting {Manifest.StartScript} (accelerator {context.Accelerator})");
-        var started = await MachineBoot.LaunchAsync(Name, Manifest.StartScript, StateDirectory, ExchangeDirectory, env, context.Log);
+        if (Manifest.Backend != "host") // a NixOS guest has no go-ahead point: it just boots
+        {
+            await LaunchAsync(env, null, ct);
+            return;
+        }
+        env["QEMU_KERNEL_PARAMS"] = $"{Environment.GetEnvironmentVariable("QEMU_KERNEL_PARAMS")} {GoAheadPort.KernelParameter}".TrimStart();
+        var identity = SnapshotIdentityOrNull();
+        var restored = await TryRestoreAsync(env, identity, ct);
+        if (!restored)
+        {
+            await LaunchAsync(env, null, ct);
+            await SaveAtGoAheadPointAsync(identity, ct);
+        }
+        await boot!.GoAhead.SendAsync(restored, ct);
+    }
+
+    /// <summary>Launches QEMU (loading <paramref name="restoreFrom"/> if given) and waits until it has connected.</summary>
+    async Task LaunchAsync(Dictionary<string, string?> env, string? restoreFrom, CancellationToken ct)
+    {
+        context.Log.Machine(Name, $"starting {Manifest.StartScript} (accelerator {context.Accelerator}){(restoreFrom is null ? "" : $" from snapshot {restoreFrom}")}");
+        var started = await MachineBoot.LaunchAsync(Name, Manifest.StartScript, StateDirectory, ExchangeDirectory, env, context.Log, restoreFrom);
         (boot, lastConsole) = (started, started.Console);
-        try { await started.ConnectAsync(context.Options.BootTimeout, ct); }
+        await StopBootOnFailureAsync(started.ConnectAsync(context.Options.BootTimeout, ct));
+        context.Log.Machine(Name, $"QEMU running (pid {started.Process.Pid})");
+    }
+
+    /// <summary>Awaits a step of the boot; if it fails, the boot is stopped (QEMU killed) before the exception goes on.</summary>
+    async Task StopBootOnFailureAsync(Task step)
+    {
+        try { await step; }
         catch (MachineFailedException e) { throw await FailAsync(e.Reason); }
         catch
         {
             await StopBootAsync();
             throw;
         }
-        context.Log.Machine(Name, $"QEMU running (pid {started.Process.Pid})");
     }
 
     /// <summary>Waits until the guest's root shell is up (starting the machine if needed); fails at once if the guest reports a boot failure.</summary>
@@ -109,13 +136,7 @@ public sealed partial class Machine
         if (!IsRunning) await BootAsync(ct);
         var current = boot!;
         if (current.Ready) return;
-        try { await current.WaitForShellAsync(context.Options.BootTimeout, ct); }
-        catch (MachineFailedException e) { throw await FailAsync(e.Reason); }
-        catch
-        {
-            await StopBootAsync();
-            throw;
-        }
+        await StopBootOnFailureAsync(current.WaitForShellAsync(context.Options.BootTimeout, ct));
         BootTime = current.Elapsed;
         context.Log.Machine(Name, $"connected to guest root shell ({BootTime.Value.TotalSeconds:0.00} s after QEMU started)");
     }

@@ -22,6 +22,7 @@ sealed class MachineBoot : IAsyncDisposable
     BackdoorShell? shell;
     HmpMonitor? monitor;
     QmpClient? qmp;
+    GoAheadPort? goAhead;
 
     MachineBoot(string machine, string stateDirectory, string exchangeDirectory, NetworkLog log,
         SocketListeners listeners, Stopwatch clock, ChildProcess process)
@@ -55,17 +56,19 @@ sealed class MachineBoot : IAsyncDisposable
     public BackdoorShell Shell => shell ?? throw NotConnected();
     public HmpMonitor Monitor => monitor ?? throw NotConnected();
     public QmpClient Qmp => qmp ?? throw NotConnected();
+    public GoAheadPort GoAhead => goAhead ?? throw NotConnected();
 
     string QmpPath => Path.Combine(stateDirectory, "qmp");
 
     /// <summary>
     /// Starts QEMU through the machine's start script with the driver's sockets appended. We listen
     /// and QEMU connects (the NixOS order), so nothing the guest prints early is lost.
+    /// <paramref name="restoreFrom"/>: a snapshot to load instead of booting (see <see cref="Snapshots.SnapshotCache"/>).
     /// </summary>
     public static async Task<MachineBoot> LaunchAsync(string machine, string startScript, string stateDirectory,
-        string exchangeDirectory, IReadOnlyDictionary<string, string?> environment, NetworkLog log)
+        string exchangeDirectory, IReadOnlyDictionary<string, string?> environment, NetworkLog log, string? restoreFrom = null)
     {
-        var listeners = new SocketListeners(stateDirectory, "shell", "monitor", "stdout", "stderr", "control");
+        var listeners = new SocketListeners(stateDirectory, "shell", "monitor", "stdout", "stderr", "control", "goahead");
         try
         {
             string[] args =
@@ -84,6 +87,11 @@ sealed class MachineBoot : IAsyncDisposable
                 .. Port("stdout", CommandFraming.StdoutPort),
                 .. Port("stderr", CommandFraming.StderrPort),
                 .. Port("control", CommandFraming.ControlPort),
+                // … and the go-ahead point's port (a snapshot loads only into these same devices:
+                // change SnapshotIdentity.CurrentLayout with them).
+                .. Port("goahead", GoAheadPort.PortName),
+                // (exec: runs a shell; QEMU 7.2 has no file: URI)
+                .. restoreFrom is null ? [] : new[] { "-incoming", $"exec:cat<{ShellQuote(restoreFrom)}" },
             ];
             string[] Port(string socket, string name) =>
                 ["-chardev", $"socket,id=nixvm-{socket},path={listeners.Path(socket)}", "-device", $"virtserialport,chardev=nixvm-{socket},name={name}"];
@@ -111,6 +119,7 @@ sealed class MachineBoot : IAsyncDisposable
             var sockets = accepts.Result;
             shell = new BackdoorShell(machine, new BackdoorSockets(sockets["shell"], sockets["stdout"], sockets["stderr"], sockets["control"]), log);
             monitor = new HmpMonitor(sockets["monitor"]);
+            goAhead = new GoAheadPort(sockets["goahead"]);
             await UntilExitOrAsync(monitor.WaitForPromptAsync(startup.Token), startup.Token);
             qmp = await QmpClient.ConnectAsync(machine, QmpPath, startup.Token);
         }
@@ -131,24 +140,68 @@ sealed class MachineBoot : IAsyncDisposable
     /// <exception cref="MachineFailedException">The guest failed, QEMU exited, or the shell was not up within <paramref name="timeout"/>.</exception>
     public async Task WaitForShellAsync(TimeSpan timeout, CancellationToken ct)
     {
-        using var boot = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        boot.CancelAfter(timeout);
+        await GuardedAsync(t => Shell.ConnectAsync(t), "become ready", timeout, ct);
+        Ready = true;
+    }
+
+    /// <summary>Waits until the guest is at its go-ahead point (a cold boot with <see cref="GoAheadPort.KernelParameter"/>).</summary>
+    /// <exception cref="MachineFailedException">The guest failed, QEMU exited, or the guest did not get there within <paramref name="timeout"/>.</exception>
+    public Task WaitForGoAheadPointAsync(TimeSpan timeout, CancellationToken ct) =>
+        GuardedAsync(t => GoAhead.WaitForGuestAsync(t), "reach its go-ahead point", timeout, ct);
+
+    /// <summary>Waits until QEMU has loaded the snapshot it was launched with and the guest runs.</summary>
+    /// <exception cref="MachineFailedException">QEMU could not load it (it exits), or did not finish within <paramref name="timeout"/>.</exception>
+    public Task WaitForRestoreAsync(TimeSpan timeout, CancellationToken ct) =>
+        GuardedAsync(async t =>
+        {
+            // The guest was saved paused (see SaveAsync), so it is loaded paused: continue it.
+            string? status;
+            while ((status = (string?)(await Qmp.ExecuteAsync("query-status", null, t))?["status"]) == "inmigrate")
+                await Task.Delay(10, t);
+            if (status != "running") await Qmp.ExecuteAsync("cont", null, t);
+        }, "be restored", timeout, ct);
+
+    /// <summary>Saves the guest (paused meanwhile) into <paramref name="file"/> with QMP <c>migrate</c>, then lets it run on.</summary>
+    /// <exception cref="MonitorCommandException">QEMU refused or failed the save.</exception>
+    public async Task SaveAsync(string file, CancellationToken ct)
+    {
+        await Qmp.ExecuteAsync("stop", null, ct);
         try
         {
-            await UntilExitOrAsync(Shell.ConnectAsync(boot.Token), boot.Token);
+            await Qmp.ExecuteAsync("migrate", new { uri = $"exec:cat>{ShellQuote(file)}" }, ct);
+            while (true)
+            {
+                var info = await Qmp.ExecuteAsync("query-migrate", null, ct);
+                var status = (string?)info?["status"];
+                if (status == "completed") break;
+                if (status is "failed" or "cancelled")
+                    throw new MonitorCommandException(machine, "migrate", $"{status}: {info?["error-desc"]}");
+                await Task.Delay(10, ct);
+            }
         }
+        finally { await Qmp.ExecuteAsync("cont", null, ct); }
+    }
+
+    static string ShellQuote(string path) => "'" + path.Replace("'", "'\\''") + "'";
+
+    /// <summary>Runs <paramref name="work"/> within <paramref name="timeout"/>, failing as soon as the guest fails or QEMU exits.</summary>
+    async Task GuardedAsync(Func<CancellationToken, Task> work, string what, TimeSpan timeout, CancellationToken ct)
+    {
+        using var limit = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        limit.CancelAfter(timeout);
+        try { await UntilExitOrAsync(work(limit.Token), limit.Token); }
         catch (Exception e) when (!(e is OperationCanceledException && ct.IsCancellationRequested))
         {
             var reason = e switch
             {
                 MachineFailedException f => f.Reason,
                 OperationCanceledException when Console.FatalReason is null && IsRunning =>
-                    $"the guest did not become ready within {timeout.TotalSeconds:0} s (see its console log)",
+                    $"the guest did not {what} within {timeout.TotalSeconds:0} s (see its console log)",
+                InvalidDataException or MonitorCommandException => $"the guest did not {what}: {e.Message}",
                 _ => await FailureReasonAsync(),
             };
             throw new MachineFailedException(machine, reason);
         }
-        Ready = true;
     }
 
     /// <summary>Time since QEMU started.</summary>
@@ -203,6 +256,7 @@ sealed class MachineBoot : IAsyncDisposable
         shell?.Dispose();
         monitor?.Dispose();
         qmp?.Dispose();
+        goAhead?.Dispose();
         if (Directory.Exists(stateDirectory)) File.Delete(QmpPath);
     }
 }

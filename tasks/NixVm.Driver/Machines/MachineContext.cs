@@ -1,4 +1,5 @@
 using NixVm.Driver.Logging;
+using NixVm.Driver.Machines.Snapshots;
 
 namespace NixVm.Driver.Machines;
 
@@ -9,4 +10,5 @@ sealed record MachineContext(
     string SharedDirectory,
     string Accelerator,
     IReadOnlyDictionary<int, string> VlanSockets,
-    NetworkOptions Options);
+    NetworkOptions Options,
+    SnapshotCache? Snapshots);

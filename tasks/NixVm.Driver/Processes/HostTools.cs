@@ -12,5 +12,12 @@ static class HostTools
         return HostPath.Find(program) ?? throw new MissingToolException(program, installHint);
     }
 
+    /// <summary>The QEMU binary the start scripts run, and when it was installed: what caches of QEMU's behaviour are keyed by.</summary>
+    public static string QemuStamp()
+    {
+        var qemu = Find("qemu-system-x86_64", BootstrapHint);
+        return $"{qemu}@{File.GetLastWriteTimeUtc(qemu).Ticks}";
+    }
+
     public const string BootstrapHint = "run scripts/bootstrap (Debian/Ubuntu) or install it and put it on PATH";
 }

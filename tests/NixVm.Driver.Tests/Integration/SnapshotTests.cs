@@ -1,0 +1,117 @@
+using System.Globalization;
+using NixVm.Driver.Machines;
+using NixVm.Driver.Tests.Support;
+
+namespace NixVm.Driver.Tests.Integration;
+
+/// <summary>
+/// Restore instead of boot (real QEMU, real snapshots in a cache of the test's own): the first start
+/// of the web sample saves both machines at their go-ahead point, later networks restore them.
+/// </summary>
+public class SnapshotTests
+{
+    static CancellationToken Ct => TestContext.Current.CancellationToken;
+    const string Fetch = "timeout 5 wget -qO- http://webserver/";
+
+    sealed class Logged(string cache) : IDisposable
+    {
+        readonly List<string> lines = [];
+        public NetworkOptions Options(string logName) => new()
+        {
+            CacheDirectory = cache,
+            LogDirectory = Repo.ResultsDirectory(logName),
+            RemapForwardedPorts = true,
+            LogSink = line =>
+            {
+                lock (lines) lines.Add(line);
+                TestContext.Current.TestOutputHelper?.WriteLine(line);
+            },
+        };
+        public string[] Lines { get { lock (lines) return [.. lines]; } }
+        public string[] Of(string machine) => [.. Lines.Where(l => l.StartsWith($"{machine}: ", StringComparison.Ordinal))];
+        public void Dispose() { lock (lines) lines.Clear(); }
+    }
+
+    static async Task<VirtualNetwork> StartAsync(string vms, NetworkOptions options)
+    {
+        var network = await VirtualNetwork.CreateAsync(vms, options, Ct);
+        try { await network.StartAllAsync(Ct); }
+        catch { await network.DisposeAsync(); throw; }
+        return network;
+    }
+
+    /// <summary>What a test sees of a machine that could differ between a boot and a restore.</summary>
+    static async Task AssertLooksBootedAsync(VirtualNetwork network, string name)
+    {
+        var m = network[name];
+        Assert.Equal(name, (await m.SucceedAsync("cat /proc/sys/kernel/hostname", ct: Ct)).Trim());
+        foreach (var nic in m.Manifest.Interfaces)
+            Assert.Contains($"inet {nic.Ipv4}/24", await m.SucceedAsync($"ip -4 addr show {nic.Name}", ct: Ct));
+        // The guest reads its clock somewhere between these two host readings.
+        var before = HostClock();
+        var guest = double.Parse(await m.SucceedAsync("date +%s.%N", ct: Ct), CultureInfo.InvariantCulture);
+        var after = HostClock();
+        Assert.True(guest > before - 1 && guest < after + 1, $"{name}'s clock reads {guest:0.000}, the host's {before:0.000} to {after:0.000}");
+    }
+
+    static double HostClock() => DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() / 1000.0;
+
+    static Task<string> RandomAsync(Machine m) => m.SucceedAsync("head -c 16 /dev/urandom | od -An -tx1", ct: Ct);
+
+    [Fact(Timeout = 900_000)]
+    public async Task A_restored_machine_is_indistinguishable_from_a_booted_one()
+    {
+        using var cache = new TempDirectory();
+        using var log = new Logged(cache.Path);
+        var vms = await NixBuild.BuildAsync(TestNetwork.WebSample, "vms");
+
+        await using (var booted = await StartAsync(vms, log.Options("snapshot-cold")))
+        {
+            Assert.Contains(log.Of("client"), l => l.Contains("saved at its go-ahead point"));
+            await AssertLooksBootedAsync(booted, "client");
+        }
+        log.Dispose();
+
+        // Two networks restored from the same snapshots at the same time.
+        await using var one = await StartAsync(vms, log.Options("snapshot-restored-1"));
+        await using var two = await StartAsync(vms, log.Options("snapshot-restored-2"));
+        Assert.Equal(4, log.Lines.Count(l => l.Contains(": restored (")));
+        foreach (var network in new[] { one, two })
+        {
+            await AssertLooksBootedAsync(network, "client");
+            await AssertLooksBootedAsync(network, "webserver");
+            // The service runs and the VLAN carries traffic.
+            Assert.Contains("Hello from webserver", await network["client"].SucceedAsync(Fetch, ct: Ct));
+        }
+        Assert.NotEqual(await RandomAsync(one["client"]), await RandomAsync(two["client"]));
+    }
+
+    [Fact(Timeout = 900_000)]
+    public async Task A_foreign_or_broken_snapshot_is_never_used()
+    {
+        using var cache = new TempDirectory();
+        using var log = new Logged(cache.Path);
+        var vms = await NixBuild.BuildAsync(TestNetwork.WebSample, "vms");
+        await using (await StartAsync(vms, log.Options("snapshot-foreign-cold"))) { }
+        var snapshots = Path.Combine(cache.Path, "snapshots");
+        var states = Directory.GetFiles(snapshots, "*.state");
+        Assert.Equal(2, states.Length);
+        var key = (string s) => Path.GetFileNameWithoutExtension(s);
+        var webserverLine = log.Of("webserver").Single(l => l.Contains("saved at its go-ahead point"));
+        var (server, client) = webserverLine.Contains(key(states[0])) ? (states[0], states[1]) : (states[1], states[0]);
+        // The webserver's snapshot replaced by the client's (both files): foreign.
+        File.Copy(client, server, overwrite: true);
+        File.Copy(Path.ChangeExtension(client, ".json"), Path.ChangeExtension(server, ".json"), overwrite: true);
+        // The client's state cut short (its record still matching): QEMU cannot load it.
+        using (var f = new FileStream(client, FileMode.Open)) f.SetLength(f.Length / 2);
+        log.Dispose();
+
+        await using var network = await StartAsync(vms, log.Options("snapshot-foreign"));
+        Assert.Contains(log.Of("webserver"), l => l.Contains("cold boot: snapshot") && l.Contains("was made for start script"));
+        Assert.Contains(log.Of("client"), l => l.Contains("cold boot: the snapshot did not load"));
+        Assert.DoesNotContain(log.Lines, l => l.Contains(": restored ("));
+        await AssertLooksBootedAsync(network, "webserver");
+        await AssertLooksBootedAsync(network, "client");
+        Assert.Contains("Hello from webserver", await network["client"].SucceedAsync(Fetch, ct: Ct));
+    }
+}
