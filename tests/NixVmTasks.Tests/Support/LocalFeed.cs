@@ -1,7 +1,7 @@
 namespace NixVmTasks.Tests.Support;
 
 /// <summary>
-/// Packs NixVmTasks and its template pack from this checkout into a local folder feed, once per
+/// Packs NixVmTasks, the driver packages and the template pack from this checkout into a local folder feed, once per
 /// test run (an assembly fixture). The version is Nerdbank.GitVersioning's, which does not change
 /// with uncommitted edits, so the builds use a private NuGet packages folder: no stale copy from
 /// an earlier pack, and nothing of the user's global cache is touched.
@@ -20,11 +20,9 @@ public sealed class LocalFeed : IAsyncLifetime
 
     public async ValueTask InitializeAsync()
     {
-        foreach (var project in new[] { "tasks/NixVmTasks/NixVmTasks.csproj", "templates/NixVmTasks.Templates.csproj" })
-        {
-            var r = await Dotnet.RunAsync(Repo.Root, ["pack", project, "-c", "Release", "-o", Directory, "-nologo"]);
-            if (r.ExitCode != 0) throw new InvalidOperationException($"packing {project} failed:\n" + r.Output);
-        }
+        // The user packages (NixVm.Driver, NixVm.Driver.Xunit, NixVmTasks, NixVmTasks.Templates), as the README packs them.
+        var r = await Dotnet.RunAsync(Repo.Root, ["pack", "NixVmTasks.Packages.slnf", "-c", "Release", "-o", Directory, "-nologo"]);
+        if (r.ExitCode != 0) throw new InvalidOperationException("packing NixVmTasks.Packages.slnf failed:\n" + r.Output);
         var package = System.IO.Directory.GetFiles(Directory, "NixVmTasks.0*.nupkg").Single();
         Version = Path.GetFileNameWithoutExtension(package)["NixVmTasks.".Length..];
     }
