@@ -11,8 +11,16 @@ public sealed class TemplateTests(LocalFeed feed)
     [Fact(Timeout = 900_000)]
     public async Task A_new_project_builds_boots_and_passes_without_warnings()
     {
-        using var created = await NewProjectAsync();
+        using var created = await NewProjectAsync([]);
         Assert.False(Directory.Exists(Path.Combine(created.Project, "Api")));   // --service is off by default
+        Assert.Contains("Microsoft.Testing.Platform", await File.ReadAllTextAsync(Path.Combine(created.Project, "global.json"), Ct));
+
+        // Long option names with descriptions (dotnetcli.host.json).
+        var help = await Dotnet.RunAsync(created.Root, ["new", "nixvmtest", "--help", "--debug:custom-hive", created.Hive], feed.Environment);
+        Assert.True(help.ExitCode == 0, help.ToString());
+        foreach (var option in new[] { "-f, --framework", "--run-tests-on-build", "--coverage", "--service", "--global-json", "--nixvmtasks-version" })
+            Assert.Contains(option, help.Output);
+        Assert.DoesNotContain("--Framework", help.Output);
         var names = await created.BuildAsync(tests: 2);
         Assert.Contains(names, n => n.EndsWith("The_server_is_reachable_from_the_client"));
         Assert.Contains(names, n => n.EndsWith("The_service_survives_the_client_losing_its_link"));
@@ -21,7 +29,12 @@ public sealed class TemplateTests(LocalFeed feed)
     [Fact(Timeout = 900_000)]
     public async Task With_service_the_new_project_runs_its_api_project_on_the_server()
     {
-        using var created = await NewProjectAsync("--service");
+        // Inside a repository with its own global.json (an SDK pin and the test runner), --global-json false
+        // leaves that file the one the SDK reads.
+        const string repositoryGlobalJson = """{ "sdk": { "version": "10.0.100", "rollForward": "latestFeature" }, "test": { "runner": "Microsoft.Testing.Platform" } }""";
+        using var created = await NewProjectAsync(["--service", "--global-json", "false"], repositoryGlobalJson);
+        Assert.False(File.Exists(Path.Combine(created.Project, "global.json")));
+        Assert.Equal(repositoryGlobalJson, await File.ReadAllTextAsync(Path.Combine(created.Root, "global.json"), Ct));
         Assert.True(File.Exists(Path.Combine(created.Project, "Api", "Api.csproj")));
         Assert.Contains("<VirtualMachineService Include=\"api\" Machine=\"server\" Project=\"Api/Api.csproj\"",
             await File.ReadAllTextAsync(Path.Combine(created.Project, "Foo.VmTests.csproj"), Ct));
@@ -31,16 +44,20 @@ public sealed class TemplateTests(LocalFeed feed)
     }
 
     /// <summary>Installs the packed template in a private hive and runs <c>dotnet new nixvmtest -n Foo.VmTests</c> outside the repository.</summary>
-    async Task<NewProject> NewProjectAsync(params string[] options)
+    /// <remarks>With <paramref name="parentGlobalJson"/>, the folder above the project has it as its global.json.</remarks>
+    async Task<NewProject> NewProjectAsync(string[] options, string? parentGlobalJson = null)
     {
         var created = new NewProject(feed);
-        var hive = Path.Combine(created.Root, "hive");
         await File.WriteAllTextAsync(Path.Combine(created.Root, "nuget.config"),
             $"<configuration><packageSources><add key=\"local\" value=\"{feed.Directory}\" /></packageSources></configuration>", Ct);
-        var install = await Dotnet.RunAsync(created.Root, ["new", "install", feed.TemplatePackage, "--debug:custom-hive", hive], feed.Environment);
+        if (parentGlobalJson is not null) await File.WriteAllTextAsync(Path.Combine(created.Root, "global.json"), parentGlobalJson, Ct);
+        var install = await Dotnet.RunAsync(created.Root, ["new", "install", feed.TemplatePackage, "--debug:custom-hive", created.Hive], feed.Environment);
         Assert.True(install.ExitCode == 0, install.ToString());
-        var create = await Dotnet.RunAsync(created.Root, ["new", "nixvmtest", "-n", "Foo.VmTests", .. options, "--debug:custom-hive", hive], feed.Environment);
+        var create = await Dotnet.RunAsync(created.Root, ["new", "nixvmtest", "-n", "Foo.VmTests", .. options, "--debug:custom-hive", created.Hive], feed.Environment);
         Assert.True(create.ExitCode == 0, create.ToString());
+        // The restore post-action ran: the project is ready for an IDE and for `dotnet build --no-restore`.
+        Assert.Contains("Restore succeeded", create.Output);
+        Assert.True(File.Exists(Path.Combine(created.Project, "obj", "project.assets.json")), create.ToString());
         Assert.Contains($"Include=\"NixVmTasks\" Version=\"{feed.Version}\"", await File.ReadAllTextAsync(Path.Combine(created.Project, "Foo.VmTests.csproj"), Ct));
         Assert.True(File.Exists(Path.Combine(created.Project, "README.md")));
         return created;
@@ -50,6 +67,7 @@ public sealed class TemplateTests(LocalFeed feed)
     {
         public string Root { get; } = Directory.CreateTempSubdirectory("nixvmtasks-template-").FullName;
         public string Project => Path.Combine(Root, "Foo.VmTests");
+        public string Hive => Path.Combine(Root, "hive");
         string Run => Path.Combine(Root, "run");
 
         /// <summary>Builds (which runs the VM tests) and returns the names of the tests in the JUnit file.</summary>
