@@ -10,11 +10,11 @@ let
     else import ./kernel.nix { kernelDir = dir; };
   busybox =
     if builtins.pathExists /bin/busybox then builtins.path { path = /bin/busybox; name = "busybox"; }
-    else throw "nixvm: /bin/busybox (a static busybox) is missing: run scripts/bootstrap";
+    else throw "nixvm: /bin/busybox (a static busybox) is missing: nixvm-runner doctor (dotnet build -t:NixVmDoctor) says how to install it";
   # The backdoor shell runs from the initramfs: a dynamic bash loaded over 9p starts ~80 ms later under TCG.
   bash =
     if builtins.pathExists /bin/bash-static then builtins.path { path = /bin/bash-static; name = "bash-static"; }
-    else throw "nixvm: /bin/bash-static (a static bash) is missing: run scripts/bootstrap";
+    else throw "nixvm: /bin/bash-static (a static bash) is missing: nixvm-runner doctor (dotnet build -t:NixVmDoctor) says how to install it";
   # qboot (shipped with Debian's QEMU) starts a -kernel guest ~0.25 s sooner than SeaBIOS.
   qboot = "/usr/share/qemu/qboot.rom";
   firmware = if builtins.pathExists qboot then builtins.path { path = /. + qboot; name = "qboot.rom"; } else null;
@@ -24,7 +24,7 @@ let
 in {
   inherit buildVms fromDeclaration;
   # The VM tests inside a derivation; see nix/run-tests.nix.
-  runTests = import ./run-tests.nix { inherit buildVms fromDeclaration; };
+  runTests = import ./run-tests.nix { inherit buildVms fromDeclaration; cachedAccelerator = import ./accelerator.nix { inherit cacheDir; }; };
   # Machines as NixOS modules (needs nixpkgs): nixos { nixpkgs ? <nixpkgs>; }.buildVms { … }.
   nixos = import ./backends/nixos.nix;
   lib = import ./lib.nix // {

@@ -10,7 +10,7 @@ let
   inherit (lib) reverseList;
   kernelVariable = lib.contracts.directories.kernelVariable;
 
-  missing = throw "nixvm: no guest kernel found in ${kernelDir}: run scripts/bootstrap (or set ${kernelVariable})";
+  missing = throw "nixvm: no guest kernel found in ${kernelDir}: set ${kernelVariable} or unpack one there (nixvm-runner doctor, or dotnet build -t:NixVmDoctor, says how)";
 
   modulesRoot = kernelDir + "/lib/modules";
   versions =
@@ -35,7 +35,7 @@ let
     in { name = nameOf (builtins.head m); value = { path = builtins.head m; deps = lib.words (builtins.elemAt m 1); }; };
   index =
     if pathExists depFile then listToAttrs (map parseLine (lib.lines (readFile depFile)))
-    else throw "nixvm: ${depFile} is missing: run 'depmod -b ${kernelDir} ${version}' (scripts/bootstrap does)";
+    else throw "nixvm: ${depFile} is missing: run 'depmod -b ${kernelDir} ${version}' (nixvm-runner doctor checks the kernel)";
   builtinFile = "${modDir}/modules.builtin";
   builtinSet =
     if pathExists builtinFile

@@ -9,7 +9,9 @@
 #   tests:   the test project's output folder (a path or absolute path string; run
 #            `dotnet build` first: builds have no network for NuGet) or a derivation holding it
 #   assembly: the test assembly's file name; by default the folder's only *.runtimeconfig.json
-{ buildVms, fromDeclaration }:
+#   accelerator: "auto" takes the verdict the driver cached for this host (nix/accelerator.nix), so
+#            the build does not probe KVM again; without one the build probes (15 s at most)
+{ buildVms, fromDeclaration, cachedAccelerator }:
 { network, tests, name ? null, assembly ? null, testArgs ? [ ], timeout ? 3600, coverage ? false
 , requireKvm ? false, accelerator ? (if requireKvm then "kvm" else "auto") }:
 let
@@ -26,6 +28,7 @@ let
     else throw "nixvm: runTests: attribute 'network': expected a buildVms result, a declaration { name; machines; } or the path of a JSON declaration, got ${lib.typeName network}";
   testName = if name != null then name else vms.name;
   fail = attr: why: throw "nixvm: runTests '${testName}': attribute '${attr}': ${why}";
+  resolvedAccelerator = if accelerator == "auto" && cachedAccelerator != null then cachedAccelerator else accelerator;
 
   testsPath = if isPath tests then tests else /. + tests;
   testsIn =
@@ -52,7 +55,8 @@ else derivation {
   inherit testName;
   assembly = if assembly == null then "" else assembly;
   testArgs = concatStringsSep "\n" testArgs;
-  inherit timeout accelerator;
+  inherit timeout;
+  accelerator = resolvedAccelerator;
   coverage = if coverage then "1" else "";
   # The test process's settings (names from contracts.json), sourced by the builder once
   # $results is set.

@@ -5,6 +5,7 @@ using NixVm.Shared;
 
 // nixvm-runner: keeps a virtual network up for interactive use (the seed's run-vms, driven by our
 // driver): boots every machine, prints where each one is, and stops everything on SIGINT/SIGTERM.
+// `doctor` checks the host (Doctor/).
 
 var manifest = new Option<string>("--manifest") { Required = true, Description = "network.json, or the nix-build result that holds it" };
 var logs = new Option<string?>("--logs") { Description = "directory for <machine>.log and driver.log" };
@@ -53,5 +54,8 @@ up.SetAction(async (parse, _) =>
     }
 });
 
-var root = new RootCommand("NixVmTasks network runner") { up };
+var doctor = new Command("doctor", "check that this host can build and run NixVmTasks networks; exit code 1 when something required is missing");
+doctor.SetAction(_ => NixVm.Runner.Doctor.DoctorReport.Print([.. NixVm.Runner.Doctor.HostChecks.Run()], Console.Out));
+
+var root = new RootCommand("NixVmTasks network runner") { up, doctor };
 return await root.Parse(args).InvokeAsync();

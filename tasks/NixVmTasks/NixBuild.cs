@@ -47,14 +47,14 @@ public sealed class NixBuild : OwnedToolTask
         if (string.IsNullOrEmpty(ToolPath) && HostPath.Find(ToolName) is null)
         {
             Log.LogError(null, ErrorCodes.NixBuildMissing, null, ProjectFile, 0, 0, 0, 0,
-                "nix-build was not found on PATH; install Nix (scripts/bootstrap does it on Debian/Ubuntu) or set NixVmNixBuildPath");
+                "nix-build was not found on PATH; install Nix or set NixVmNixBuildPath (`dotnet build -t:NixVmDoctor` lists what is missing and how to install it)");
             return false;
         }
         var kernel = Contract.KernelDirectory();
         if (!Directory.Exists(kernel))
         {
             Log.LogError(null, ErrorCodes.NoKernel, null, ProjectFile, 0, 0, 0, 0,
-                $"no guest kernel in {kernel}; run scripts/bootstrap to download one, or set {Contract.Directories.KernelVariable}");
+                $"no guest kernel in {kernel}; set {Contract.Directories.KernelVariable} or unpack one there (`dotnet build -t:NixVmDoctor` lists what is missing and how to install it)");
             return false;
         }
         YieldDuringToolExecution = true;

@@ -44,7 +44,7 @@ public sealed class RunVmTests : OwnedToolTask
         if (HostPath.Find("qemu-system-x86_64") is null)
         {
             Log.LogError(null, ErrorCodes.QemuMissing, null, ProjectFile, 0, 0, 0, 0,
-                "qemu-system-x86_64 was not found on PATH; install QEMU (scripts/bootstrap does it on Debian/Ubuntu)");
+                "qemu-system-x86_64 was not found on PATH; install QEMU (`dotnet build -t:NixVmDoctor` lists what is missing and how to install it)");
             return false;
         }
         Directory.CreateDirectory(ResultsDirectory);

@@ -6,7 +6,7 @@ namespace NixVm.Driver.Coverage;
 /// <summary>Runs lcov 1.x / genhtml with branch coverage on.</summary>
 static class LcovTool
 {
-    const string Hint = "install lcov (scripts/bootstrap does it on Debian/Ubuntu)";
+    const string Hint = "install lcov (Debian/Ubuntu: sudo apt-get install lcov; `dotnet build -t:NixVmDoctor` checks the host)";
 
     /// <summary>Runs the tool; returns null on success, else its exit code and the end of its stderr.</summary>
     public static async Task<string?> RunAsync(string tool, IEnumerable<string> args, string workingDirectory, CancellationToken ct)

@@ -19,5 +19,5 @@ static class HostTools
         return $"{qemu}@{File.GetLastWriteTimeUtc(qemu).Ticks}";
     }
 
-    public const string BootstrapHint = "run scripts/bootstrap (Debian/Ubuntu) or install it and put it on PATH";
+    public const string BootstrapHint = "`dotnet build -t:NixVmDoctor` lists what is missing and how to install it";
 }

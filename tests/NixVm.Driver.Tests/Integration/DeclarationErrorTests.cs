@@ -99,6 +99,6 @@ public class DeclarationErrorTests
     {
         var r = await NixBuild.RunAsync(TestNetwork.WebSample, "vms", new Dictionary<string, string> { ["NIXVM_KERNEL_DIR"] = "/nonexistent/kernel" });
         Assert.NotEqual(0, r.ExitCode);
-        Assert.Contains("error: nixvm: no guest kernel found in /nonexistent/kernel: run scripts/bootstrap", r.Stderr);
+        Assert.Contains("error: nixvm: no guest kernel found in /nonexistent/kernel: set NIXVM_KERNEL_DIR or unpack one there (nixvm-runner doctor", r.Stderr);
     }
 }

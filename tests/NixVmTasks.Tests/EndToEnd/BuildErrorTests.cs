@@ -19,7 +19,7 @@ public sealed class BuildErrorTests(LocalFeed feed)
         Assert.True(fine.ExitCode == 0, fine.ToString());
         File.AppendAllText(project.MachineFile, "\n");   // the images must be rebuilt for the next checks
         var kernel = await project.RunAsync(["build", "-nodeReuse:false", "--disable-build-servers"], new Dictionary<string, string?> { ["NIXVM_KERNEL_DIR"] = "/nonexistent/kernel" });
-        Assert.Contains("error NIXVM022: no guest kernel in /nonexistent/kernel; run scripts/bootstrap", kernel.Output);
+        Assert.Contains("error NIXVM022: no guest kernel in /nonexistent/kernel; set NIXVM_KERNEL_DIR or unpack one there (`dotnet build -t:NixVmDoctor` lists", kernel.Output);
 
         using var bin = new ToolDirectory("dotnet");
         var noNix = await project.RunAsync(["build", "-nodeReuse:false", "--disable-build-servers"], new Dictionary<string, string?> { ["PATH"] = bin.Path });
