@@ -18,20 +18,30 @@ let
   # qboot (shipped with Debian's QEMU) starts a -kernel guest ~0.25 s sooner than SeaBIOS.
   qboot = "/usr/share/qemu/qboot.rom";
   firmware = if builtins.pathExists qboot then builtins.path { path = /. + qboot; name = "qboot.rom"; } else null;
-  buildVms = import ./build-vms.nix { inherit kernel busybox bash firmware; };
+  buildMachines = import ./build-vms.nix { inherit kernel busybox bash firmware; };
+  # A machine is written as in a NixFile: an attribute set, a function called with { nixvm } (this
+  # library), or the path of a file holding either. Plain attribute sets pass through untouched, so
+  # errors keep pointing at the line that declared the machine.
+  machine = v: let m = if builtins.isPath v then import v else v; in if builtins.isFunction m then m { nixvm = self; } else m;
+  buildVms = args:
+    let machines = args.machines or { }; in
+    buildMachines (if builtins.isAttrs machines && !(builtins.all builtins.isAttrs (builtins.attrValues machines))
+      then args // { machines = builtins.mapAttrs (_: machine) machines; } else args);
   # The JSON declaration NixVmTasks writes (obj/<cfg>/nixvm/network.json) as a network.
   fromDeclaration = declaration: import ./from-json.nix { declaration = toString declaration; inherit kernelDir; };
-in {
-  inherit buildVms fromDeclaration;
-  # The VM tests inside a derivation; see nix/run-tests.nix.
-  runTests = import ./run-tests.nix { inherit buildVms fromDeclaration; cachedAccelerator = import ./accelerator.nix { inherit cacheDir; }; };
-  # Machines as NixOS modules (needs nixpkgs): nixos { nixpkgs ? <nixpkgs>; }.buildVms { … }.
-  nixos = import ./backends/nixos.nix;
-  lib = import ./lib.nix // {
-    inherit kernel busybox bash firmware;
-    validate = import ./validate.nix { inherit kernel; };
-    # C/C++ built with --coverage for guests; see nix/coverage/.
-    instrumentedProgram = import ./coverage/program.nix;
-    instrumentedBuild = import ./coverage/build.nix;
+  # The library itself: what `import <this directory> { }` gives.
+  self = {
+    inherit buildVms fromDeclaration;
+    # The VM tests inside a derivation; see nix/run-tests.nix.
+    runTests = import ./run-tests.nix { inherit buildVms fromDeclaration; cachedAccelerator = import ./accelerator.nix { inherit (import ./lib.nix) cacheDir; }; };
+    # Machines as NixOS modules (needs nixpkgs): nixos { nixpkgs ? <nixpkgs>; }.buildVms { … }.
+    nixos = import ./backends/nixos.nix;
+    lib = import ./lib.nix // {
+      inherit kernel busybox bash firmware machine;
+      validate = import ./validate.nix { inherit kernel; };
+      # C/C++ built with --coverage for guests; see nix/coverage/.
+      instrumentedProgram = import ./coverage/program.nix;
+      instrumentedBuild = import ./coverage/build.nix;
+    };
   };
-}
+in self
