@@ -46,14 +46,14 @@ public sealed class NixBuild : OwnedToolTask
     {
         if (string.IsNullOrEmpty(ToolPath) && HostPath.Find(ToolName) is null)
         {
-            Log.LogError(null, ErrorCodes.NixBuildMissing, null, ProjectFile, 0, 0, 0, 0,
+            Log.Error(ErrorCodes.NixBuildMissing, ProjectFile, 0,
                 "nix-build was not found on PATH; install Nix or set NixVmNixBuildPath (`dotnet build -t:NixVmDoctor` lists what is missing and how to install it)");
             return false;
         }
         var kernel = Contract.KernelDirectory();
         if (!Directory.Exists(kernel))
         {
-            Log.LogError(null, ErrorCodes.NoKernel, null, ProjectFile, 0, 0, 0, 0,
+            Log.Error(ErrorCodes.NoKernel, ProjectFile, 0,
                 $"no guest kernel in {kernel}; set {Contract.Directories.KernelVariable} or unpack one there (`dotnet build -t:NixVmDoctor` lists what is missing and how to install it)");
             return false;
         }
@@ -96,10 +96,10 @@ public sealed class NixBuild : OwnedToolTask
             var userFile = error.File is not null && !error.File.StartsWith(NixDirectory + "/", StringComparison.Ordinal);
             var (file, line) = userFile ? (error.File!, error.Line) : items.Locate(error.Message) ?? (ProjectFile, 0);
             var message = error.Code is null ? "nix-build: " + error.Message : error.Message;
-            Log.LogError(null, error.Code ?? ErrorCodes.NixBuildFailed, null, file, line, 0, 0, 0, message);
+            Log.Error(error.Code ?? ErrorCodes.NixBuildFailed, file, line, message);
         }
         if (!Log.HasLoggedErrors)
-            Log.LogError(null, ErrorCodes.NixBuildFailed, null, ProjectFile, 0, 0, 0, 0,
+            Log.Error(ErrorCodes.NixBuildFailed, ProjectFile, 0,
                 $"nix-build failed with exit code {ExitCode}: {string.Join(" ", stderr.TakeLast(5))}");
         return false;
     }

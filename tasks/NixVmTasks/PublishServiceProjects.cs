@@ -44,7 +44,7 @@ public sealed class PublishServiceProjects : Microsoft.Build.Utilities.Task, ICa
             var item = Services[i];
             if (item.GetMetadata("Project").Length == 0) continue;
             var (file, line) = locator.Locate(Services, i, "VirtualMachineService");
-            var published = Publish(item, runtimes, dotnetRoot, (code, message) => Log.LogError(null, code, null, file, line, 0, 0, 0, message));
+            var published = Publish(item, runtimes, dotnetRoot, (code, message) => Log.Error(code, file, line, message));
             if (published is null) continue;
             dirs.UnionWith(published.Value.Dirs);
             above.UnionWith(published.Value.Above);

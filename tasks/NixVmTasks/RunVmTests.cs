@@ -43,7 +43,7 @@ public sealed class RunVmTests : OwnedToolTask
     {
         if (HostPath.Find("qemu-system-x86_64") is null)
         {
-            Log.LogError(null, ErrorCodes.QemuMissing, null, ProjectFile, 0, 0, 0, 0,
+            Log.Error(ErrorCodes.QemuMissing, ProjectFile, 0,
                 "qemu-system-x86_64 was not found on PATH; install QEMU (`dotnet build -t:NixVmDoctor` lists what is missing and how to install it)");
             return false;
         }
@@ -96,7 +96,7 @@ public sealed class RunVmTests : OwnedToolTask
                 _ when ExitCode > 128 => $"it was killed by signal {ExitCode - 128}",
                 _ => $"it exited with code {ExitCode}",
             };
-            Log.LogError(null, ErrorCodes.TestRunFailed, null, ProjectFile, 0, 0, 0, 0,
+            Log.Error(ErrorCodes.TestRunFailed, ProjectFile, 0,
                 $"the VM tests in {Path.GetFileName(TestAssembly)} produced no results: {why}; see the output above and {LogDirectory}");
             return;
         }
@@ -104,10 +104,10 @@ public sealed class RunVmTests : OwnedToolTask
         foreach (var failure in results.Failures)
         {
             var (file, line) = SourceOf(failure.Details);
-            Log.LogError(null, ErrorCodes.TestFailed, null, file ?? ProjectFile, line, 0, 0, 0, $"VM test failed: {failure.Name}: {failure.Message}");
+            Log.Error(ErrorCodes.TestFailed, file ?? ProjectFile, line, $"VM test failed: {failure.Name}: {failure.Message}");
         }
         if (results.Total == 0)
-            Log.LogError(null, ErrorCodes.TestRunFailed, null, ProjectFile, 0, 0, 0, 0, $"no tests ran in {Path.GetFileName(TestAssembly)}; add [Fact] tests or check the output above");
+            Log.Error(ErrorCodes.TestRunFailed, ProjectFile, 0, $"no tests ran in {Path.GetFileName(TestAssembly)}; add [Fact] tests or check the output above");
         else
             Log.LogMessage(MessageImportance.High, $"NixVm: VM tests: {results.Counts}; results in {ResultsDirectory}");
     }

@@ -25,7 +25,7 @@ public sealed class StartNetwork : Microsoft.Build.Utilities.Task
     {
         if (RunnerProcess.Alive(PidFile) is { } running)
         {
-            Log.LogWarning(null, ErrorCodes.NetworkAlreadyUp, null, ProjectFile, 0, 0, 0, 0,
+            Log.Warning(ErrorCodes.NetworkAlreadyUp, ProjectFile, 0,
                 $"the network is already up (runner pid {running}); stop it first with -t:NixVmDown");
             PrintState();
             return true;
@@ -66,7 +66,7 @@ public sealed class StartNetwork : Microsoft.Build.Utilities.Task
             {
                 File.Delete(PidFile);
                 var output = File.Exists(OutputFile) ? File.ReadAllText(OutputFile).Trim() : "";
-                Log.LogError(null, ErrorCodes.NetworkUpFailed, null, ProjectFile, 0, 0, 0, 0,
+                Log.Error(ErrorCodes.NetworkUpFailed, ProjectFile, 0,
                     $"the network did not come up: {output}");
                 return false;
             }
@@ -74,7 +74,7 @@ public sealed class StartNetwork : Microsoft.Build.Utilities.Task
         }
         Posix.Kill(pid, Posix.SigTerm);
         File.Delete(PidFile);
-        Log.LogError(null, ErrorCodes.NetworkUpFailed, null, ProjectFile, 0, 0, 0, 0,
+        Log.Error(ErrorCodes.NetworkUpFailed, ProjectFile, 0,
             $"the network was not ready within {TimeoutSeconds} s; stopped it. See {LogDirectory}");
         return false;
     }

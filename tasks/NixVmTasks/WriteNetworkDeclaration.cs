@@ -35,7 +35,7 @@ public sealed class WriteNetworkDeclaration : Microsoft.Build.Utilities.Task
     public override bool Execute()
     {
         if (ResultsDirectory.Length > 0 && !Writable(ResultsDirectory, out var why))
-            Log.LogError(null, ErrorCodes.ResultsNotWritable, null, ProjectFile, 0, 0, 0, 0,
+            Log.Error(ErrorCodes.ResultsNotWritable, ProjectFile, 0,
                 $"NixVmResultsDirectory '{ResultsDirectory}' is not writable ({why}); point it at a directory you can write to");
         var machines = new SortedDictionary<string, JsonObject>(StringComparer.Ordinal);
         for (var i = 0; i < VirtualMachines.Length; i++) AddMachine(i, machines);
@@ -56,7 +56,7 @@ public sealed class WriteNetworkDeclaration : Microsoft.Build.Utilities.Task
     {
         var item = VirtualMachines[index];
         var (file, line) = locator.Locate(VirtualMachines, index, "VirtualMachine");
-        void Fail(string code, string message) => Log.LogError(null, code, null, file, line, 0, 0, 0, message);
+        void Fail(string code, string message) => Log.Error(code, file, line, message);
         var name = item.ItemSpec.Trim();
         if (name.Length == 0) { Fail(ErrorCodes.EmptyName, "a VirtualMachine has an empty name; set Include to a host name such as \"server\""); return; }
         if (machines.ContainsKey(name)) { Fail(ErrorCodes.DuplicateItem, $"VirtualMachine '{name}' is declared twice; give each machine its own name"); return; }
@@ -86,7 +86,7 @@ public sealed class WriteNetworkDeclaration : Microsoft.Build.Utilities.Task
     {
         var item = VirtualMachineServices[index];
         var (file, line) = locator.Locate(VirtualMachineServices, index, "VirtualMachineService");
-        void Fail(string code, string message) => Log.LogError(null, code, null, file, line, 0, 0, 0, message);
+        void Fail(string code, string message) => Log.Error(code, file, line, message);
         var name = item.ItemSpec.Trim();
         if (name.Length == 0) { Fail(ErrorCodes.EmptyName, "a VirtualMachineService has an empty name; set Include to the service's name such as \"httpd\""); return; }
         CheckMetadataNames(item, "VirtualMachineService", ServiceMetadata, Fail);
@@ -133,7 +133,7 @@ public sealed class WriteNetworkDeclaration : Microsoft.Build.Utilities.Task
     {
         var item = PortForwards[index];
         var (file, line) = locator.Locate(PortForwards, index, "PortForward");
-        void Fail(string code, string message) => Log.LogError(null, code, null, file, line, 0, 0, 0, message);
+        void Fail(string code, string message) => Log.Error(code, file, line, message);
         CheckMetadataNames(item, "PortForward", ForwardMetadata, Fail);
         if (!machines.TryGetValue(item.ItemSpec.Trim(), out var machine))
         {
