@@ -17,10 +17,13 @@ public sealed class CachedAcceleratorTests
     public async Task A_cached_verdict_for_this_host_kernel_is_used(string cached, string expected)
     {
         using var cache = new TempDirectory();
-        await File.WriteAllTextAsync(Path.Combine(cache.Path, "accelerator-probe.json"),
-            $$"""{ "{{HostKernel}}|/usr/bin/qemu-system-x86_64@1|/nix/store/x-vmlinux": { "Accelerator": "{{cached}}", "Reason": "r" },
-                 "other-kernel|/usr/bin/qemu-system-x86_64@1|/nix/store/x-vmlinux": { "Accelerator": "{{(cached == "kvm" ? "tcg" : "kvm")}}", "Reason": "r" } }""",
-            TestContext.Current.CancellationToken);
+        var other = cached == "kvm" ? "tcg" : "kvm";   // another host kernel's verdict is not this host's
+        await File.WriteAllTextAsync(Path.Combine(cache.Path, "accelerator-probe.json"), $$"""
+            {
+              "{{HostKernel}}|/usr/bin/qemu-system-x86_64@1|/nix/store/x-vmlinux": { "Accelerator": "{{cached}}", "Reason": "r" },
+              "other-kernel|/usr/bin/qemu-system-x86_64@1|/nix/store/x-vmlinux": { "Accelerator": "{{other}}", "Reason": "r" }
+            }
+            """, TestContext.Current.CancellationToken);
         Assert.Equal(expected, await AcceleratorOfReportAsync(cache.Path, "\"auto\""));
         Assert.Equal("tcg", await AcceleratorOfReportAsync(cache.Path, "\"tcg\""));   // an explicit choice wins
     }
