@@ -107,13 +107,22 @@ public sealed class VirtualNetwork : IAsyncDisposable
     {
         var clock = Stopwatch.StartNew();
         using var slots = new SemaphoreSlim(Options.MaxParallelBoots);
-        await Task.WhenAll(machines.Values.Select(async m =>
+        try
         {
-            await slots.WaitAsync(ct);
-            try { await m.WaitForReadyAsync(ct); }
-            finally { slots.Release(); }
-        }));
+            await Task.WhenAll(machines.Values.Select(async m =>
+            {
+                await slots.WaitAsync(ct);
+                try { await m.WaitForReadyAsync(ct); }
+                finally { slots.Release(); }
+            }));
+        }
+        catch (NixVmException e)
+        {
+            WriteBootReport(e.Message);
+            throw;
+        }
         Log.Driver($"all {machines.Count} machine(s) ready in {clock.Elapsed.TotalSeconds:0.00} s (host load {HostLoad()})");
+        WriteBootReport(null);
     }
 
     /// <summary>
@@ -123,6 +132,14 @@ public sealed class VirtualNetwork : IAsyncDisposable
     /// <exception cref="NixVmException">A machine failed or its stop command failed (the other machines' services are stopped all the same).</exception>
     public Task StopServicesAsync(CancellationToken ct = default) =>
         Task.WhenAll(machines.Values.Select(m => m.StopServicesAsync(ct)));
+
+    void WriteBootReport(string? failure)
+    {
+        if (Options.LogDirectory is null) return;
+        var ready = machines.Values.Where(m => m.BootTime is not null).OrderBy(m => m.Name, StringComparer.Ordinal)
+            .Select(m => new BootedMachine(m.Name, m.BootTime!.Value.TotalSeconds)).ToList();
+        new BootReport(Accelerator.Accelerator, Accelerator.Reason, ready, failure).Write(Options.LogDirectory);
+    }
 
     /// <summary>The host's 1-minute load average, logged next to timings since boots are CPU-bound.</summary>
     internal static string HostLoad() =>

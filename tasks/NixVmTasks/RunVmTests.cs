@@ -2,6 +2,7 @@ using System.Text.RegularExpressions;
 using Microsoft.Build.Framework;
 using Microsoft.Build.Utilities;
 using NixVm.Shared;
+using NixVm.Driver.Logging;
 
 namespace NixVmTasks;
 
@@ -51,6 +52,7 @@ public sealed class RunVmTests : OwnedToolTask
         File.Delete(JUnitFile);
         // A run that dies leaves no coverage of its own: the build must not report the last run's as this one's.
         if (Directory.Exists(CoverageDirectory)) Directory.Delete(CoverageDirectory, recursive: true);
+        if (File.Exists(Path.Combine(LogDirectory, BootReport.FileName))) File.Delete(Path.Combine(LogDirectory, BootReport.FileName)); // a stale run's
         if (TimeoutSeconds > 0) Timeout = TimeoutSeconds * 1000;
         YieldDuringToolExecution = true;
         EnvironmentVariables =
@@ -62,6 +64,7 @@ public sealed class RunVmTests : OwnedToolTask
             $"{Contract.Environment.Snapshots}={(Snapshots ? "1" : "0")}",
         ];
         base.Execute();
+        foreach (var line in BootReport.Read(LogDirectory)?.Describe() ?? []) BuildOutput.Line(BuildEngine, "NixVm: " + line);
         ReportResults();
         ReportCoverageWarnings();
         var results = new List<ITaskItem> { new TaskItem(JUnitFile, new Dictionary<string, string> { ["Format"] = "JUnit" }) };
@@ -109,7 +112,7 @@ public sealed class RunVmTests : OwnedToolTask
         if (results.Total == 0)
             Log.Error(ErrorCodes.TestRunFailed, ProjectFile, 0, $"no tests ran in {Path.GetFileName(TestAssembly)}; add [Fact] tests or check the output above");
         else
-            Log.LogMessage(MessageImportance.High, $"NixVm: VM tests: {results.Counts}; results in {ResultsDirectory}");
+            BuildOutput.Line(BuildEngine, $"NixVm: VM tests: {results.Counts}; results in {ResultsDirectory}");
     }
 
     /// <summary>Each line of the coverage warnings file ("NIXVMnnn", a tab, the message) as a warning of the project.</summary>
@@ -118,7 +121,7 @@ public sealed class RunVmTests : OwnedToolTask
         if (!Coverage || !File.Exists(CoverageWarningsFile)) return;
         foreach (var line in File.ReadAllLines(CoverageWarningsFile))
             if (line.Split('\t', 2) is [var code, var message])
-                Log.LogWarning(null, code, null, ProjectFile, 0, 0, 0, 0, message);
+                Log.Warning(code, ProjectFile, 0, message);
     }
 
     /// <summary>The first stack frame in the test project's own sources.</summary>

@@ -48,19 +48,27 @@ public sealed class TemplateTests(LocalFeed feed)
     async Task<NewProject> NewProjectAsync(string[] options, string? parentGlobalJson = null)
     {
         var created = new NewProject(feed);
-        await File.WriteAllTextAsync(Path.Combine(created.Root, "nuget.config"),
-            $"<configuration><packageSources><add key=\"local\" value=\"{feed.Directory}\" /></packageSources></configuration>", Ct);
-        if (parentGlobalJson is not null) await File.WriteAllTextAsync(Path.Combine(created.Root, "global.json"), parentGlobalJson, Ct);
-        var install = await Dotnet.RunAsync(created.Root, ["new", "install", feed.TemplatePackage, "--debug:custom-hive", created.Hive], feed.Environment);
-        Assert.True(install.ExitCode == 0, install.ToString());
-        var create = await Dotnet.RunAsync(created.Root, ["new", "nixvmtest", "-n", "Foo.VmTests", .. options, "--debug:custom-hive", created.Hive], feed.Environment);
-        Assert.True(create.ExitCode == 0, create.ToString());
-        // The restore post-action ran: the project is ready for an IDE and for `dotnet build --no-restore`.
-        Assert.Contains("Restore succeeded", create.Output);
-        Assert.True(File.Exists(Path.Combine(created.Project, "obj", "project.assets.json")), create.ToString());
-        Assert.Contains($"Include=\"NixVmTasks\" Version=\"{feed.Version}\"", await File.ReadAllTextAsync(Path.Combine(created.Project, "Foo.VmTests.csproj"), Ct));
-        Assert.True(File.Exists(Path.Combine(created.Project, "README.md")));
-        return created;
+        try
+        {
+            await File.WriteAllTextAsync(Path.Combine(created.Root, "nuget.config"),
+                $"<configuration><packageSources><add key=\"local\" value=\"{feed.Directory}\" /></packageSources></configuration>", Ct);
+            if (parentGlobalJson is not null) await File.WriteAllTextAsync(Path.Combine(created.Root, "global.json"), parentGlobalJson, Ct);
+            var install = await Dotnet.RunAsync(created.Root, ["new", "install", feed.TemplatePackage, "--debug:custom-hive", created.Hive], feed.Environment);
+            Assert.True(install.ExitCode == 0, install.ToString());
+            var create = await Dotnet.RunAsync(created.Root, ["new", "nixvmtest", "-n", "Foo.VmTests", .. options, "--debug:custom-hive", created.Hive], feed.Environment);
+            Assert.True(create.ExitCode == 0, create.ToString());
+            // The restore post-action ran: the project is ready for an IDE and for `dotnet build --no-restore`.
+            Assert.Contains("Restore succeeded", create.Output);
+            Assert.True(File.Exists(Path.Combine(created.Project, "obj", "project.assets.json")), create.ToString());
+            Assert.Contains($"Include=\"NixVmTasks\" Version=\"{feed.Version}\"", await File.ReadAllTextAsync(Path.Combine(created.Project, "Foo.VmTests.csproj"), Ct));
+            Assert.True(File.Exists(Path.Combine(created.Project, "README.md")));
+            return created;
+        }
+        catch
+        {
+            created.Dispose();   // nothing of ours stays in /tmp when the template does not work
+            throw;
+        }
     }
 
     sealed class NewProject(LocalFeed feed) : IDisposable
