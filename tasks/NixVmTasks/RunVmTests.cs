@@ -24,6 +24,14 @@ public sealed class RunVmTests : OwnedToolTask
     /// <summary>Whether machines restore a snapshot instead of booting (NetworkOptions.Snapshots reads NIXVM_SNAPSHOTS).</summary>
     public bool Snapshots { get; set; } = true;
 
+    /// <summary>
+    /// What the build shows of the run (ShowLines: also under the terminal logger): the accelerator
+    /// and each machine's ready time from the driver's boot.json, a boot failure, the test counts.
+    /// </summary>
+    [Output] public string[] SummaryLines { get; private set; } = [];
+
+    readonly List<string> summary = [];
+
     /// <summary>JUnit (and TRX) results and the logs directory.</summary>
     [Output] public ITaskItem[] Results { get; private set; } = [];
 
@@ -64,13 +72,14 @@ public sealed class RunVmTests : OwnedToolTask
             $"{Contract.Environment.Snapshots}={(Snapshots ? "1" : "0")}",
         ];
         base.Execute();
-        foreach (var line in BootReport.Read(LogDirectory)?.Describe() ?? []) BuildOutput.Line(BuildEngine, "NixVm: " + line);
+        summary.AddRange((BootReport.Read(LogDirectory)?.Describe() ?? []).Select(line => "NixVm: " + line));
         ReportResults();
         ReportCoverageWarnings();
         var results = new List<ITaskItem> { new TaskItem(JUnitFile, new Dictionary<string, string> { ["Format"] = "JUnit" }) };
         if (Trx) results.Add(new TaskItem(TrxFile, new Dictionary<string, string> { ["Format"] = "Trx" }));
         results.Add(new TaskItem(LogDirectory, new Dictionary<string, string> { ["Format"] = "Logs" }));
         Results = results.Where(r => File.Exists(r.ItemSpec) || Directory.Exists(r.ItemSpec)).ToArray();
+        SummaryLines = [.. summary];
         return !Log.HasLoggedErrors;
     }
 
@@ -112,7 +121,7 @@ public sealed class RunVmTests : OwnedToolTask
         if (results.Total == 0)
             Log.Error(ErrorCodes.TestRunFailed, ProjectFile, 0, $"no tests ran in {Path.GetFileName(TestAssembly)}; add [Fact] tests or check the output above");
         else
-            BuildOutput.Line(BuildEngine, $"NixVm: VM tests: {results.Counts}; results in {ResultsDirectory}");
+            summary.Add($"NixVm: VM tests: {results.Counts}; results in {ResultsDirectory}");
     }
 
     /// <summary>Each line of the coverage warnings file ("NIXVMnnn", a tab, the message) as a warning of the project.</summary>
