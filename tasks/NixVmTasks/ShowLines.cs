@@ -6,7 +6,8 @@ namespace NixVmTasks;
 /// Shows lines at default verbosity with and without the terminal logger. The terminal logger shows
 /// high-importance messages only from -v:detailed on, except a test project's "TLTESTOUTPUT" messages
 /// (how VSTest and Microsoft.Testing.Platform report from a build), which it prints at once; the
-/// console logger prints them like any high-importance message. Runs in MSBuild's own process: a task
+/// console logger prints them like any high-importance message (the terminal logger only after a target
+/// named _TestRunStart started: NixVmTest depends on it). Runs in MSBuild's own process: a task
 /// host does not pass such messages on (NixVmTasks.targets loads this one task without TaskHostFactory).
 /// </summary>
 public sealed class ShowLines : Microsoft.Build.Utilities.Task
