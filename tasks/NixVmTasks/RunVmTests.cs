@@ -1,8 +1,8 @@
 using System.Text.RegularExpressions;
 using Microsoft.Build.Framework;
 using Microsoft.Build.Utilities;
-using NixVm.Shared;
 using NixVm.Driver.Logging;
+using NixVm.Shared;
 
 namespace NixVmTasks;
 
