@@ -18,6 +18,9 @@ sealed class Benchmarks(TextWriter output)
 
         var floor = new List<Boot>();
         var ready = new List<Boot>();
+        var restored = new List<Boot>();
+        using var cache = new SnapshotCacheDirectory();
+        await BootAsync(one, null, m => m.WaitForReadyAsync(ct), ct, cache.Path); // saves the snapshot
         for (var i = 0; i < boots; i++)
         {
             // Each boot starts on a settled host: without the pause, a boot overlaps the previous
@@ -26,6 +29,8 @@ sealed class Benchmarks(TextWriter output)
             floor.Add(await BootAsync(one, Contract.Guest.ProbeParameter, m => m.WaitForConsoleTextAsync(Contract.Guest.ProbeMarker, ct: ct), ct));
             await Task.Delay(Settle, ct);
             ready.Add(await BootAsync(one, null, m => m.WaitForReadyAsync(ct), ct));
+            await Task.Delay(Settle, ct);
+            restored.Add(await BootAsync(one, null, m => m.WaitForReadyAsync(ct), ct, cache.Path));
         }
         var floorSeconds = floor.Select(b => b.Seconds).ToList();
         var readySeconds = ready.Select(b => b.Seconds).ToList();
@@ -34,6 +39,9 @@ sealed class Benchmarks(TextWriter output)
         output.WriteLine($"raw QEMU boot to first console line (floor): median {floorMedian:0.000} s  [{Stats.Format(floorSeconds)}]");
         output.WriteLine($"our boot to backdoor ready:                 median {readyMedian:0.000} s  [{Stats.Format(readySeconds)}]");
         output.WriteLine($"ratio ready/floor: {readyMedian / floorMedian:0.00}x (target <= 1.30x)   load {VirtualNetwork.HostLoad()}");
+        var restoredMedian = Stats.Median(restored.Select(b => b.Seconds).ToList());
+        output.WriteLine($"restore to backdoor ready (snapshot):       median {restoredMedian:0.000} s  [{Stats.Format(restored.Select(b => b.Seconds))}]");
+        output.WriteLine($"ratio restore/cold boot: {restoredMedian / readyMedian:0.00}x (target <= 0.35x)   load {VirtualNetwork.HostLoad()}");
         // The same kernel and initrd: both runs should reach the init's first line at the same time.
         output.WriteLine($"  check: init's first console line at median {Stats.Median(floor.Select(b => b.FirstLine).ToList()):0.000} s (floor runs), {Stats.Median(ready.Select(b => b.FirstLine).ToList()):0.000} s (ready runs)");
 
@@ -55,23 +63,40 @@ sealed class Benchmarks(TextWriter output)
             output.WriteLine($"host memory of one idle machine: {RssMiB(m.ProcessId!.Value):0} MiB RSS");
         }
 
-        double? single = null;
+        var single = new Dictionary<string, double>();
         foreach (var n in scale)
         {
             var manifest = await BuildAsync(Path.Combine(Root, "bench", "nix", "scale.nix"), n.ToString(), ct);
-            await using var network = await VirtualNetwork.CreateAsync(manifest, Options() with { MaxParallelBoots = n }, ct);
-            var clock = Stopwatch.StartNew();
-            await network.StartAllAsync(ct);
-            var wall = clock.Elapsed.TotalSeconds;
-            single ??= n == 1 ? wall : null;
-            await Task.Delay(2000, ct);
-            var rss = network.Machines.Select(m => RssMiB(m.ProcessId!.Value)).Average();
-            var ratio = single is { } s ? $", {wall / s:0.00}x one machine" : "";
-            output.WriteLine($"{n} machine(s) started together: all ready in {wall:0.00} s{ratio}; {rss:0} MiB RSS per idle machine   load {VirtualNetwork.HostLoad()}");
+            await StartTogetherAsync(manifest, n, "cold", Options() with { MaxParallelBoots = n }, single, ct);
+            await StartTogetherAsync(manifest, n, "warm-up", Options(cache.Path) with { MaxParallelBoots = n }, single, ct);
+            await StartTogetherAsync(manifest, n, "restored", Options(cache.Path) with { MaxParallelBoots = n }, single, ct);
         }
     }
 
-    static NetworkOptions Options() => new() { RemapForwardedPorts = true };
+    async Task StartTogetherAsync(string manifest, int n, string how, NetworkOptions options, Dictionary<string, double> single, CancellationToken ct)
+    {
+        await using var network = await VirtualNetwork.CreateAsync(manifest, options, ct);
+        var clock = Stopwatch.StartNew();
+        await network.StartAllAsync(ct);
+        var wall = clock.Elapsed.TotalSeconds;
+        if (how == "warm-up") return; // its first start saves the snapshots
+        if (n == 1) single[how] = wall;
+        await Task.Delay(2000, ct);
+        var rss = network.Machines.Select(m => RssMiB(m.ProcessId!.Value)).Average();
+        var ratio = single.TryGetValue(how, out var s) ? $", {wall / s:0.00}x one machine" : "";
+        output.WriteLine($"{n} machine(s) started together ({how}): all ready in {wall:0.00} s{ratio}; {rss:0} MiB RSS per idle machine   load {VirtualNetwork.HostLoad()}");
+    }
+
+    /// <summary>Snapshots off unless a cache directory of the run's own is given.</summary>
+    static NetworkOptions Options(string? snapshotCache = null) =>
+        new() { RemapForwardedPorts = true, Snapshots = snapshotCache is not null, CacheDirectory = snapshotCache };
+
+    /// <summary>The run's own snapshot cache, removed at the end.</summary>
+    sealed class SnapshotCacheDirectory : IDisposable
+    {
+        public string Path { get; } = Directory.CreateTempSubdirectory("nixvm-bench-").FullName;
+        public void Dispose() => Directory.Delete(Path, recursive: true);
+    }
 
     /// <summary>One boot's time from the driver starting QEMU to <c>until</c>, and to the init's first console line.</summary>
     readonly record struct Boot(double Seconds, double FirstLine);
@@ -81,12 +106,12 @@ sealed class Benchmarks(TextWriter output)
     /// and times it until <paramref name="until"/>. The floor passes <c>nixvm.probe</c>: the init
     /// prints its first console line at once and powers off.
     /// </summary>
-    static async Task<Boot> BootAsync(string vms, string? kernelParams, Func<Machine, Task> until, CancellationToken ct)
+    static async Task<Boot> BootAsync(string vms, string? kernelParams, Func<Machine, Task> until, CancellationToken ct, string? snapshotCache = null)
     {
         Environment.SetEnvironmentVariable("QEMU_KERNEL_PARAMS", kernelParams);
         try
         {
-            await using var network = await VirtualNetwork.CreateAsync(vms, Options(), ct);
+            await using var network = await VirtualNetwork.CreateAsync(vms, Options(snapshotCache), ct);
             var m = network["m1"];
             var clock = Stopwatch.StartNew();
             await m.StartAsync(ct);

@@ -5,10 +5,10 @@ namespace NixVm.Driver.Machines;
 
 public sealed partial class Machine
 {
-    /// <summary>What this machine's snapshot must match; null when snapshots are off.</summary>
+    /// <summary>What this machine's snapshot must match; null when snapshots are off or the machine is not ours.</summary>
     SnapshotIdentity? SnapshotIdentityOrNull() =>
-        context.Snapshots is null || !File.Exists(Manifest.StartScript) ? null
-            : SnapshotIdentity.Of(Manifest.StartScript, context.Accelerator);
+        context.Snapshots is null || Manifest.Backend != "host" || !File.Exists(Manifest.StartScript) ? null
+            : SnapshotIdentity.Of(Manifest.StartScript, Environment.GetEnvironmentVariable("QEMU_KERNEL_PARAMS") ?? "", context.Accelerator);
 
     /// <summary>Restores the machine from its snapshot if it has a usable one; false (the reason logged) when it must boot cold.</summary>
     async Task<bool> TryRestoreAsync(Dictionary<string, string?> env, SnapshotIdentity? identity, CancellationToken ct)

@@ -89,13 +89,14 @@ public sealed partial class Machine
             [Contract.Environment.HostForwards] = HostForwards(),
         };
         foreach (var (vlan, sock) in context.VlanSockets) env[$"QEMU_VDE_SOCKET_{vlan}"] = sock;
-        if (Manifest.Backend != "host") // a NixOS guest has no go-ahead point: it just boots
+        // Without snapshots (and for a NixOS guest, which has no go-ahead point) the guest just boots.
+        var identity = SnapshotIdentityOrNull();
+        if (identity is null)
         {
             await LaunchAsync(env, null, ct);
             return;
         }
-        env["QEMU_KERNEL_PARAMS"] = $"{Environment.GetEnvironmentVariable("QEMU_KERNEL_PARAMS")} {GoAheadPort.KernelParameter}".TrimStart();
-        var identity = SnapshotIdentityOrNull();
+        env["QEMU_KERNEL_PARAMS"] = $"{identity.KernelParameters} {GoAheadPort.KernelParameter}".TrimStart();
         var restored = await TryRestoreAsync(env, identity, ct);
         if (!restored)
         {

@@ -10,7 +10,7 @@ namespace NixVm.Driver.Tests.Unit;
 public class SnapshotCacheTests
 {
     static SnapshotIdentity Identity(string script, string qemu = "/usr/bin/qemu-system-x86_64@1") =>
-        new(script, Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(script))), qemu, "tcg", SnapshotIdentity.CurrentLayout);
+        new(script, Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(script))), "", qemu, "tcg", SnapshotIdentity.CurrentLayout);
 
     static void Save(SnapshotCache cache, SnapshotIdentity identity, int bytes)
     {
