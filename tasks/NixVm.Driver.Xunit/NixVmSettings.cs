@@ -1,4 +1,3 @@
-using System.Text.Json;
 using NixVm.Shared;
 
 namespace NixVm.Driver.Xunit;
@@ -16,18 +15,16 @@ namespace NixVm.Driver.Xunit;
 public sealed record NixVmSettings(string Manifest, string? LogDirectory, AcceleratorMode Accelerator, bool RemapForwardedPorts = false)
 {
     /// <summary>The file the build leaves beside the test assembly.</summary>
-    public const string FileName = "nixvm.json";
+    public const string FileName = TestSettingsFile.FileName;
 
     /// <summary>Reads the settings: each NIXVM_* variable that is set, else <see cref="FileName"/> beside the test assembly.</summary>
     /// <exception cref="InvalidOperationException">Neither names a manifest (the message says how to get one).</exception>
     /// <exception cref="ArgumentException">The accelerator is not auto, kvm or tcg.</exception>
-    /// <exception cref="JsonException"><see cref="FileName"/> is not valid JSON.</exception>
+    /// <exception cref="System.Text.Json.JsonException"><see cref="FileName"/> is not valid JSON.</exception>
     public static NixVmSettings Load()
     {
         var file = Path.Combine(AppContext.BaseDirectory, FileName);
-        FileSettings? fromFile = null;
-        if (File.Exists(file))
-            fromFile = JsonSerializer.Deserialize<FileSettings>(File.ReadAllText(file), new JsonSerializerOptions { PropertyNameCaseInsensitive = true });
+        var fromFile = TestSettingsFile.Read(file);
         var manifest = Env(Contract.Environment.Manifest) ?? fromFile?.Manifest
             ?? throw new InvalidOperationException(
                 $"no network manifest: set {Contract.Environment.Manifest} to a nix-build result (or its network.json), or build the project with the NixVmTasks package so that {file} exists");
@@ -37,6 +34,4 @@ public sealed record NixVmSettings(string Manifest, string? LogDirectory, Accele
     }
 
     static string? Env(string name) => Environment.GetEnvironmentVariable(name) is { Length: > 0 } v ? v : null;
-
-    sealed record FileSettings(string? Manifest, string? LogDirectory, string? Accelerator);
 }
