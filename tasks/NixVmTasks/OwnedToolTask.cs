@@ -23,8 +23,12 @@ public abstract class OwnedToolTask : ToolTask
     protected override ProcessStartInfo GetProcessStartInfo(string pathToTool, string commandLineCommands, string responseFileSwitch)
     {
         var info = base.GetProcessStartInfo(pathToTool, commandLineCommands, responseFileSwitch);
+        // util-linux's setpriv, also when the build's PATH lacks /usr/bin (without it the tool runs
+        // unwatched rather than not at all: BuildWatch still ends this task host).
+        var setpriv = HostPath.Find("setpriv") ?? (File.Exists("/usr/bin/setpriv") ? "/usr/bin/setpriv" : null);
+        if (setpriv is null) return info;
         info.Arguments = $"--pdeathsig {ParentDeathSignal} -- \"{info.FileName}\" {info.Arguments}";
-        info.FileName = HostPath.Find("setpriv") ?? "setpriv";
+        info.FileName = setpriv;
         return info;
     }
 

@@ -27,7 +27,7 @@ public sealed class BuildErrorTests(LocalFeed feed)
 
         using var noQemuBin = new ToolDirectory("dotnet", "nix-build", "nix-store", "nix-instantiate", "sh", "bash", "cp", "mkdir", "cat", "ln", "chmod", "cpio", "find", "sort", "sed");
         var noQemu = await project.RunAsync(["build", "-nodeReuse:false", "--disable-build-servers"], new Dictionary<string, string?> { ["PATH"] = noQemuBin.Path });
-        Assert.Contains("error NIXVM021: qemu-system-x86_64 was not found on PATH", noQemu.Output);
+        Assert.True(noQemu.Output.Contains("error NIXVM021: qemu-system-x86_64 was not found on PATH"), noQemu.Output);
         Assert.Empty(project.LeftoverProcesses());
     }
 
