@@ -10,7 +10,10 @@ chmod -R u+w "$tree"
 
 wrappers=$TMPDIR/nixvm-cc
 mkdir -p "$wrappers"
-for cc in gcc cc g++ c++; do
+# Also the target-prefixed names: tools like Debian's apxs and apr-1-config name the compiler their
+# package was built with (x86_64-linux-gnu-gcc), not $CC.
+triplet=$(/usr/bin/gcc -dumpmachine 2>/dev/null || true)
+for cc in gcc cc g++ c++ ${triplet:+"$triplet-gcc" "$triplet-g++"}; do
   real=/usr/bin/$cc
   [ -x "$real" ] || continue
   printf '#!/bin/sh\nexec %s --coverage -specs=%s "$@" -O0 -g\n' "$real" "$runtime/lib/nixvm-coverage.specs" >"$wrappers/$cc"

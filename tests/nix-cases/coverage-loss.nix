@@ -8,6 +8,8 @@
 #   tiny-idle    declared, never run: reported (NIXVM065)
 #   coverage-plain  built against the rule (plain --coverage, no runtime): as a service it cannot
 #                write into the read-only store and says so on stderr, in its service log (NIXVM064)
+#   plain-console   the same, run by a test with its stderr on the serial console: libgcov's error
+#                is nowhere but on the console (NIXVM064)
 { nixvm ? import ../../nix { } }:
 let
   tiny = name: nixvm.lib.instrumentedProgram { inherit name; src = ./coverage-tiny.c; };
@@ -16,13 +18,17 @@ let
     name = "/usr/local/bin/${name}";
     value = { text = "#!/bin/sh\nexec ${tiny name}/bin/${name} \"$@\"\n"; mode = "0755"; };
   };
-  plain = import ./plain-program.nix { name = "coverage-plain"; src = ./coverage-tiny.c; flags = "--coverage -O0"; };
+  plainProgram = name: import ./plain-program.nix { inherit name; src = ./coverage-tiny.c; flags = "--coverage -O0"; };
+  plain = plainProgram "coverage-plain";
+  plainConsole = plainProgram "coverage-plain-console";
 in
 {
   vms = nixvm.buildVms {
     name = "coverage-loss";
     machines.box = {
-      files = builtins.listToAttrs (map wrapper names);
+      files = builtins.listToAttrs (map wrapper names) // {
+        "/usr/local/bin/plain-console" = { text = "#!/bin/sh\nexec ${plainConsole}/bin/coverage-plain-console \"$@\"\n"; mode = "0755"; };
+      };
       services = [ { name = "plain"; command = "${plain}/bin/coverage-plain serve"; } ];
     };
   };

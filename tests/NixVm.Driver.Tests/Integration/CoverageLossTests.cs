@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using NixVm.Driver.Coverage;
 using NixVm.Driver.Machines;
 using NixVm.Driver.Tests.Support;
@@ -9,7 +10,8 @@ namespace NixVm.Driver.Tests.Integration;
 /// <summary>
 /// No silent loss of native coverage (tests/nix-cases/coverage-loss.nix): each way a guest process
 /// used to lose its counters — no environment, a scrubbed one, another user, a second user after
-/// root — now counts its lines, and what is still lost is a warning naming the machine and file.
+/// root — now counts its lines, and what is still lost is a warning naming the machine and file,
+/// wherever libgcov said so (the runtime's error log, a service's log, the serial console).
 /// Each case runs its own copy of coverage-tiny, so each test sees only its own data.
 /// </summary>
 [TestMethodOrderer(typeof(DeclarationOrder))]
@@ -69,6 +71,25 @@ public class CoverageLossTests(CoverageLossNetworkFixture fixture) : IClassFixtu
         Assert.Contains(silent, m => m.Contains("-tiny-denied wrote no coverage data", StringComparison.Ordinal));
         Assert.DoesNotContain(silent, m => m.Contains("-tiny-user ", StringComparison.Ordinal));
         Assert.Equal(report.Warnings.Select(w => w.ToString()), await File.ReadAllLinesAsync(report.WarningsFile, Ct));
+    }
+
+    [Fact(Timeout = 300_000)]
+    public async Task A_profiling_error_seen_only_on_the_console_is_a_warning_naming_machine_and_file()
+    {
+        // Built without the runtime, run with its stderr on the serial console (as a program the
+        // init or a daemon's wrapper starts there): libgcov's error is in no log, only on the console.
+        var plain = (await Box.SucceedAsync("sed -n 's|^exec \\(/nix/store/[^/]*\\)/.*|\\1|p' /usr/local/bin/plain-console", ct: Ct)).Trim();
+        Assert.Equal("hello, console\n", await Box.SucceedAsync("/usr/local/bin/plain-console hello console 2>/dev/console", ct: Ct));
+        await Box.WaitForConsoleTextAsync(Regex.Escape($"profiling:{plain}/") + @"[^\n]*\.gcda:", ct: Ct);
+        Assert.Empty(await Box.SucceedAsync($"grep -rl -F 'profiling:{plain}/' /tmp/xchg || true", ct: Ct));   // in no log the host reads
+
+        using var results = new TempDirectory();
+        var report = await CoverageCollector.CollectAsync(fixture.Network, results.File("coverage"), Ct);
+
+        var lost = Assert.Single(report.Warnings, w => w.Code == CoverageWarning.LostDataCode && w.Message.Contains(plain + "/", StringComparison.Ordinal));
+        Assert.Equal("box", lost.Machine);
+        Assert.Matches($@"^machine 'box': coverage data lost: {Regex.Escape(plain)}/\S+\.gcda: Cannot open \(libgcov's 'profiling:' error, in the serial console\)", lost.Message);
+        Assert.Contains(lost.ToString(), await File.ReadAllLinesAsync(report.WarningsFile, Ct));
     }
 
     static void AssertRanHelloTimes(SourceFileCoverage file, long times)

@@ -30,8 +30,8 @@ public class InstrumentedBuildTests(InstrumentedBuildNetworkFixture fixture) : I
         var data = Path.Combine(Builds.ExchangeDirectory, Contract.Guest.CoverageData);
         var report = await NativeCoverage.CaptureAsync([("builds", data)], results.File("coverage"), Ct);
         var hello = report["builds"].Load().File("/hello/src/hello.c");
-        Assert.Contains(LineOf(source, "greeting_msg = _(\"Hello, world!\");"), hello.HitLines);
-        Assert.DoesNotContain(LineOf(source, "print_help ();"), hello.HitLines);   // no --help
+        Assert.Contains(SourceLines.LineOf(source, "greeting_msg = _(\"Hello, world!\");"), hello.HitLines);
+        Assert.DoesNotContain(SourceLines.LineOf(source, "print_help ();"), hello.HitLines);   // no --help
         Assert.Empty(Directory.GetFiles(await StorePathAsync("hello"), "*.gcda", SearchOption.AllDirectories));
     }
 
@@ -62,9 +62,9 @@ public class InstrumentedBuildTests(InstrumentedBuildNetworkFixture fixture) : I
 
         var tracefile = report["builds"].Load();
         var tree = Path.Combine(await StorePathAsync("cmake"), "lib", "nixvm-coverage", "greet");
-        Assert.Contains(LineOf(File.ReadAllLines(Path.Combine(tree, "shout.c")), "toupper"), tracefile.File("/greet/shout.c").HitLines);
-        Assert.Contains(LineOf(File.ReadAllLines(Path.Combine(tree, "greet.c")), "\"hello, %s\\n\""), tracefile.File("/greet/greet.c").HitLines);
-        Assert.Contains(LineOf(File.ReadAllLines(Path.Combine(tree, "main.c")), "return greet("), tracefile.File("/greet/main.c").HitLines);
+        Assert.Contains(SourceLines.LineOf(Path.Combine(tree, "shout.c"), "toupper"), tracefile.File("/greet/shout.c").HitLines);
+        Assert.Contains(SourceLines.LineOf(Path.Combine(tree, "greet.c"), "\"hello, %s\\n\""), tracefile.File("/greet/greet.c").HitLines);
+        Assert.Contains(SourceLines.LineOf(Path.Combine(tree, "main.c"), "return greet("), tracefile.File("/greet/main.c").HitLines);
         // gen ran during the build only: its counters went to the build's temporary directory.
         Assert.DoesNotContain(tracefile.Files, f => f.Path.EndsWith("/gen.c", StringComparison.Ordinal));
         Assert.Empty(Directory.GetFiles(tree, "*.gcda", SearchOption.AllDirectories));
@@ -82,11 +82,4 @@ public class InstrumentedBuildTests(InstrumentedBuildNetworkFixture fixture) : I
     }
 
     static Task<string> StorePathAsync(string attribute) => NixBuild.BuildAsync(Case, attribute);
-
-    static int LineOf(string[] source, string text)
-    {
-        var index = Array.FindIndex(source, l => l.Contains(text, StringComparison.Ordinal));
-        Assert.True(index >= 0, $"no line with '{text}'");
-        return index + 1;
-    }
 }

@@ -38,7 +38,7 @@ public class SubversionSampleTests
         // svnwatch's lines per machine: the web server recorded (the hook ran it as www-data with an
         // empty environment) and was stopped, not killed; the client waited for the commit in the feed.
         var source = File.ReadAllLines(Repo.PathOf("samples", "subversion", "src", "svnwatch.c"));
-        int LineOf(string text) => Array.FindIndex(source, l => l.Contains(text)) + 1;
+        int LineOf(string text) => SourceLines.LineOf(source, text);
         HashSet<int> Hits(string tracefile) => LcovTracefile.Load(Path.Combine(r.Stdout, "coverage", tracefile)).File("/svnwatch.c").HitLines.ToHashSet();
         var server = Hits(Path.Combine("machines", "webserver.info"));
         var client = Hits(Path.Combine("machines", "client.info"));
