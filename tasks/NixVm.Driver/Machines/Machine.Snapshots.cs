@@ -43,20 +43,29 @@ public sealed partial class Machine
         var current = boot!;
         await StopBootOnFailureAsync(current.WaitForGoAheadPointAsync(context.Options.BootTimeout, ct));
         if (context.Snapshots is not { } cache || identity is null) return;
+        await StopBootOnFailureAsync(SaveAsync(current, cache, identity, ct));
+    }
+
+    async Task SaveAsync(MachineBoot current, SnapshotCache cache, SnapshotIdentity identity, CancellationToken ct)
+    {
         string? partial = null;
         try
         {
             partial = cache.NewPartialFile(identity);
             var clock = Stopwatch.StartNew();
-            await current.SaveAsync(partial, ct);
+            await current.SaveAsync(partial, context.Options.BootTimeout, ct);
             var size = new FileInfo(partial).Length;
-            var saved = cache.Commit(partial, identity);
+            // The guest prints nothing more until its go-ahead: this is its console up to the snapshot.
+            var saved = cache.Commit(partial, identity, current.Console.Lines);
             context.Log.Machine(Name, $"saved at its go-ahead point for later starts: {saved} ({size / (1024 * 1024)} MiB in {clock.Elapsed.TotalSeconds:0.00} s)");
         }
         catch (Exception e) when (e is MonitorCommandException or IOException or UnauthorizedAccessException)
         {
             context.Log.Machine(Name, $"could not save a snapshot ({e.Message}); the next start boots cold too");
-            if (partial is not null) File.Delete(partial);
+        }
+        finally
+        {
+            if (partial is not null) File.Delete(partial); // gone once committed
         }
     }
 }

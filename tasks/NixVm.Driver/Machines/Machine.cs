@@ -107,9 +107,9 @@ public sealed partial class Machine
     }
 
     /// <summary>Launches QEMU (loading <paramref name="restoreFrom"/> if given) and waits until it has connected.</summary>
-    async Task LaunchAsync(Dictionary<string, string?> env, string? restoreFrom, CancellationToken ct)
+    async Task LaunchAsync(Dictionary<string, string?> env, Snapshots.Snapshot? restoreFrom, CancellationToken ct)
     {
-        context.Log.Machine(Name, $"starting {Manifest.StartScript} (accelerator {context.Accelerator}){(restoreFrom is null ? "" : $" from snapshot {restoreFrom}")}");
+        context.Log.Machine(Name, $"starting {Manifest.StartScript} (accelerator {context.Accelerator}){(restoreFrom is null ? "" : $" from snapshot {restoreFrom.State} (its console up to the go-ahead point replayed)")}");
         var started = await MachineBoot.LaunchAsync(Name, Manifest.StartScript, StateDirectory, ExchangeDirectory, env, context.Log, restoreFrom);
         (boot, lastConsole) = (started, started.Console);
         await StopBootOnFailureAsync(started.ConnectAsync(context.Options.BootTimeout, ct));

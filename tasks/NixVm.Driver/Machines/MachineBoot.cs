@@ -25,7 +25,7 @@ sealed class MachineBoot : IAsyncDisposable
     GoAheadPort? goAhead;
 
     MachineBoot(string machine, string stateDirectory, string exchangeDirectory, NetworkLog log,
-        SocketListeners listeners, Stopwatch clock, ChildProcess process)
+        SocketListeners listeners, Stopwatch clock, ChildProcess process, Snapshots.Snapshot? restoredFrom)
     {
         this.clock = clock;
         this.machine = machine;
@@ -34,7 +34,7 @@ sealed class MachineBoot : IAsyncDisposable
         this.log = log;
         this.listeners = listeners;
         Process = process;
-        Console = new SerialConsole(machine, process.StandardOutput, process.StandardError, log);
+        Console = new SerialConsole(machine, process.StandardOutput, process.StandardError, log, restoredFrom?.Console ?? []);
     }
 
     public ChildProcess Process { get; }
@@ -66,7 +66,7 @@ sealed class MachineBoot : IAsyncDisposable
     /// <paramref name="restoreFrom"/>: a snapshot to load instead of booting (see <see cref="Snapshots.SnapshotCache"/>).
     /// </summary>
     public static async Task<MachineBoot> LaunchAsync(string machine, string startScript, string stateDirectory,
-        string exchangeDirectory, IReadOnlyDictionary<string, string?> environment, NetworkLog log, string? restoreFrom = null)
+        string exchangeDirectory, IReadOnlyDictionary<string, string?> environment, NetworkLog log, Snapshots.Snapshot? restoreFrom = null)
     {
         var listeners = new SocketListeners(stateDirectory, "shell", "monitor", "stdout", "stderr", "control", "goahead");
         try
@@ -91,13 +91,13 @@ sealed class MachineBoot : IAsyncDisposable
                 // change SnapshotIdentity.CurrentLayout with them).
                 .. Port("goahead", GoAheadPort.PortName),
                 // (exec: runs a shell; QEMU 7.2 has no file: URI)
-                .. restoreFrom is null ? [] : new[] { "-incoming", $"exec:cat<{ShellQuote(restoreFrom)}" },
+                .. restoreFrom is null ? [] : new[] { "-incoming", $"exec:cat<{ShellQuote(restoreFrom.State)}" },
             ];
             string[] Port(string socket, string name) =>
                 ["-chardev", $"socket,id=nixvm-{socket},path={listeners.Path(socket)}", "-device", $"virtserialport,chardev=nixvm-{socket},name={name}"];
             var clock = Stopwatch.StartNew();
             var process = await ChildProcess.StartAsync(startScript, args, environment, stateDirectory);
-            return new MachineBoot(machine, stateDirectory, exchangeDirectory, log, listeners, clock, process);
+            return new MachineBoot(machine, stateDirectory, exchangeDirectory, log, listeners, clock, process, restoreFrom);
         }
         catch
         {
@@ -161,13 +161,25 @@ sealed class MachineBoot : IAsyncDisposable
             if (status != "running") await Qmp.ExecuteAsync("cont", null, t);
         }, "be restored", timeout, ct);
 
-    /// <summary>Saves the guest (paused meanwhile) into <paramref name="file"/> with QMP <c>migrate</c>, then lets it run on.</summary>
-    /// <exception cref="MonitorCommandException">QEMU refused or failed the save.</exception>
-    public async Task SaveAsync(string file, CancellationToken ct)
+    /// <summary>
+    /// Saves the guest (paused meanwhile) into <paramref name="file"/> with QMP <c>migrate</c>, then
+    /// lets it run on. A save that has not finished within <paramref name="timeout"/> (a stalled
+    /// cache file system) is cancelled.
+    /// </summary>
+    /// <exception cref="MonitorCommandException">QEMU refused, failed or did not finish the save; the guest runs on.</exception>
+    /// <exception cref="MachineFailedException">QEMU exited, or stopped answering QMP, during the save.</exception>
+    public Task SaveAsync(string file, TimeSpan timeout, CancellationToken ct) =>
+        GuardedAsync(t => MigrateAsync(file, timeout, t), "be saved", timeout + QmpGrace, ct, passOn: e => e is MonitorCommandException);
+
+    /// <summary>How long QMP may take to answer once the save's own time is up.</summary>
+    static readonly TimeSpan QmpGrace = TimeSpan.FromSeconds(15);
+
+    async Task MigrateAsync(string file, TimeSpan timeout, CancellationToken ct)
     {
         await Qmp.ExecuteAsync("stop", null, ct);
         try
         {
+            var clock = Stopwatch.StartNew();
             await Qmp.ExecuteAsync("migrate", new { uri = $"exec:cat>{ShellQuote(file)}" }, ct);
             while (true)
             {
@@ -176,6 +188,11 @@ sealed class MachineBoot : IAsyncDisposable
                 if (status == "completed") break;
                 if (status is "failed" or "cancelled")
                     throw new MonitorCommandException(machine, "migrate", $"{status}: {info?["error-desc"]}");
+                if (clock.Elapsed > timeout)
+                {
+                    await Qmp.ExecuteAsync("migrate_cancel", null, ct);
+                    throw new MonitorCommandException(machine, "migrate", $"not finished within {timeout.TotalSeconds:0} s ({status}); cancelled");
+                }
                 await Task.Delay(10, ct);
             }
         }
@@ -184,13 +201,15 @@ sealed class MachineBoot : IAsyncDisposable
 
     static string ShellQuote(string path) => "'" + path.Replace("'", "'\\''") + "'";
 
-    /// <summary>Runs <paramref name="work"/> within <paramref name="timeout"/>, failing as soon as the guest fails or QEMU exits.</summary>
-    async Task GuardedAsync(Func<CancellationToken, Task> work, string what, TimeSpan timeout, CancellationToken ct)
+    /// <summary>
+    /// Runs <paramref name="work"/> within <paramref name="timeout"/>, failing as soon as the guest fails or QEMU exits;
+    /// <paramref name="passOn"/>: exceptions of <paramref name="work"/> that go on unchanged.</summary>
+    async Task GuardedAsync(Func<CancellationToken, Task> work, string what, TimeSpan timeout, CancellationToken ct, Func<Exception, bool>? passOn = null)
     {
         using var limit = CancellationTokenSource.CreateLinkedTokenSource(ct);
         limit.CancelAfter(timeout);
         try { await UntilExitOrAsync(work(limit.Token), limit.Token); }
-        catch (Exception e) when (!(e is OperationCanceledException && ct.IsCancellationRequested))
+        catch (Exception e) when (!(e is OperationCanceledException && ct.IsCancellationRequested) && passOn?.Invoke(e) != true)
         {
             var reason = e switch
             {

@@ -6,7 +6,8 @@ namespace NixVm.Driver.Machines;
 
 /// <summary>
 /// Reads one QEMU's serial console (its stdout) and stderr, each on a thread of its own, logs
-/// every line as it arrives and notices the guest's fail-fast marker and a kernel panic.
+/// every line as it arrives and notices the guest's fail-fast marker and a kernel panic. A restored
+/// machine's console starts with the lines its snapshot's boot printed (<see cref="Snapshots.Snapshot"/>).
 /// </summary>
 sealed class SerialConsole
 {
@@ -21,10 +22,11 @@ sealed class SerialConsole
     TaskCompletionSource changed = NewSignal();
     readonly Thread stdoutThread, stderrThread;
 
-    public SerialConsole(string machine, StreamReader stdout, StreamReader stderr, NetworkLog log)
+    public SerialConsole(string machine, StreamReader stdout, StreamReader stderr, NetworkLog log, IReadOnlyList<string> replayed)
     {
         this.machine = machine;
         this.log = log;
+        foreach (var line in replayed) OnConsoleLine(line);
         stdoutThread = new Thread(() => Pump(stdout, OnConsoleLine)) { IsBackground = true, Name = $"console-{machine}" };
         stderrThread = new Thread(() => Pump(stderr, OnQemuError)) { IsBackground = true, Name = $"qemu-stderr-{machine}" };
         stdoutThread.Start();
@@ -47,6 +49,9 @@ sealed class SerialConsole
     public string QemuErrors { get { lock (gate) return string.Join("\n", qemuErrors); } }
 
     public string Text { get { lock (gate) return string.Join("\n", lines); } }
+
+    /// <summary>The lines so far.</summary>
+    public string[] Lines { get { lock (gate) return [.. lines]; } }
 
     /// <summary>Completes when a new line arrives or the console closes.</summary>
     public Task Changed { get { lock (gate) return changed.Task; } }

@@ -16,7 +16,7 @@ public class SnapshotCacheTests
     {
         var partial = cache.NewPartialFile(identity);
         File.WriteAllBytes(partial, new byte[bytes]);
-        cache.Commit(partial, identity);
+        cache.Commit(partial, identity, ["", $"console of {identity.StartScript}"]);
     }
 
     [Fact]
@@ -27,16 +27,17 @@ public class SnapshotCacheTests
         var cache = new SnapshotCache(dir.Path, 1 << 20, log);
         var saved = Identity("/nix/store/x-web/bin/run-client-vm");
         Save(cache, saved, 1000);
-        Assert.NotNull(cache.Find(saved, out _));
+        Assert.Equal(["", "console of /nix/store/x-web/bin/run-client-vm"], cache.Find(saved, out _)?.Console);
 
         var upgraded = saved with { Qemu = "/usr/bin/qemu-system-x86_64@2" };
         Assert.NotEqual(saved.Key, upgraded.Key); // another key: the old snapshot is not even looked at
         // The old snapshot under the new key (a copied or hand-made cache): its record refuses it.
         File.Copy(Path.Combine(dir.Path, saved.Key + ".state"), Path.Combine(dir.Path, upgraded.Key + ".state"));
         File.Copy(Path.Combine(dir.Path, saved.Key + ".json"), Path.Combine(dir.Path, upgraded.Key + ".json"));
+        File.Copy(Path.Combine(dir.Path, saved.Key + ".console"), Path.Combine(dir.Path, upgraded.Key + ".console"));
         Assert.Null(cache.Find(upgraded, out var reason));
         Assert.Contains("QEMU /usr/bin/qemu-system-x86_64@1, not /usr/bin/qemu-system-x86_64@2", reason);
-        Assert.False(File.Exists(Path.Combine(dir.Path, upgraded.Key + ".state")));
+        Assert.Empty(Directory.GetFiles(dir.Path, upgraded.Key + ".*"));
     }
 
     [Fact]
@@ -59,5 +60,7 @@ public class SnapshotCacheTests
         Assert.Null(cache.Find(b, out var reason));
         Assert.Contains("no snapshot", reason);
         Assert.Empty(Directory.GetFiles(dir.Path, "*.partial"));
+        Assert.Equal(2, Directory.GetFiles(dir.Path, "*.console").Length); // b's went with its state
+        Assert.Equal(2, Directory.GetFiles(dir.Path, "*.json").Length);
     }
 }
