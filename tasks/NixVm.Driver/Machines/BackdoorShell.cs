@@ -1,4 +1,3 @@
-using System.Net.Sockets;
 using System.Text;
 using NixVm.Driver.Logging;
 using NixVm.Shared;
@@ -14,7 +13,7 @@ sealed class BackdoorShell : IDisposable
     readonly string machine;
     readonly NetworkLog log;
     readonly MarkedStream console, stdout, stderr;
-    readonly NetworkStream control;
+    readonly JobKiller killer;
     readonly SemaphoreSlim gate = new(1, 1);
     readonly TaskCompletionSource<string> lost = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
@@ -25,7 +24,7 @@ sealed class BackdoorShell : IDisposable
         console = new MarkedStream(sockets.Console);
         stdout = new MarkedStream(sockets.Stdout);
         stderr = new MarkedStream(sockets.Stderr);
-        control = new NetworkStream(sockets.Control, ownsSocket: true);
+        killer = new JobKiller(sockets.Control);
     }
 
     /// <summary>Reads until the guest prints the ready marker, then installs the framing function.</summary>
@@ -88,12 +87,10 @@ sealed class BackdoorShell : IDisposable
         // Reads are never cancelled by the caller: the guest is asked to kill the job and its markers
         // still arrive, keeping the streams in step. Only a guest that ignores that request aborts them.
         using var abort = new CancellationTokenSource();
-        var killRequested = 0;
+        var killAsked = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         void Kill()
         {
-            if (Interlocked.Exchange(ref killRequested, 1) == 1) return;
-            _ = control.WriteAsync(Encoding.ASCII.GetBytes(id + "\n")).AsTask();
-            abort.CancelAfter(CancelGrace);
+            if (killAsked.TrySetResult()) abort.CancelAfter(CancelGrace);
         }
         await using var onStop = stop.Token.Register(Kill);
 
@@ -107,10 +104,18 @@ sealed class BackdoorShell : IDisposable
         var output = stdout.ReadUntilMarkerAsync(id, stdoutSink.WriteAsync, abort.Token);
         var errors = stderr.ReadUntilMarkerAsync(id, stderrSink.WriteAsync, abort.Token);
         var both = Task.WhenAll(output, errors);
+        var killing = KillWhenAskedAsync(id, killAsked.Task, both, abort.Token);
         try
         {
             if (await Task.WhenAny(both, lost.Task) != both) throw new EndOfStreamException(await lost.Task);
             await both;
+            // Not before the guest has answered: a kill request it read later would kill the next command.
+            await killing;
+        }
+        catch (EndOfStreamException e)
+        {
+            lost.TrySetResult(e.Message);
+            throw;
         }
         catch (OperationCanceledException) when (abort.IsCancellationRequested)
         {
@@ -133,6 +138,13 @@ sealed class BackdoorShell : IDisposable
         return result;
     }
 
+    /// <summary>Once a kill is asked for (before <paramref name="ended"/>), has the guest kill job <paramref name="id"/>.</summary>
+    async Task KillWhenAskedAsync(string id, Task asked, Task ended, CancellationToken ct)
+    {
+        await Task.WhenAny(asked, ended);
+        if (asked.IsCompleted) await killer.KillAsync(id, ended, ct);
+    }
+
     /// <summary>Writes a line the shell runs without framing (poweroff, reboot: they end the connection).</summary>
     public async Task SendRawAsync(string line, CancellationToken ct)
     {
@@ -146,7 +158,7 @@ sealed class BackdoorShell : IDisposable
         console.Dispose();
         stdout.Dispose();
         stderr.Dispose();
-        control.Dispose();
+        killer.Dispose();
         gate.Dispose();
     }
 }

@@ -26,8 +26,13 @@ namespace NixVm.Driver.Machines;
 ///
 /// Timeouts and cancellation: the host writes the id to the control port; the watcher stops the
 /// running job and all its descendants (found through /proc) and kills them, so the command ends
-/// with status 137 and its markers as usual. Job control (<c>set -m</c>) would give each job a
-/// process group to kill instead, but costs 1.5 ms per command under TCG.
+/// with status 137 and its markers as usual, and answers on the same port <c>&lt;id&gt;</c> +
+/// <see cref="Killed"/>, or + <see cref="NothingToKill"/> when no job ran (it has not started yet, or
+/// it has ended and its markers are on their way). The watcher kills whatever job runs, so the host
+/// (<see cref="JobKiller"/>) sends no other command until every request has its answer, and asks
+/// again after "nothing" until the markers are in: a request can neither reach the next command nor
+/// come too early for its own. Job control (<c>set -m</c>) would give each job a process group to
+/// kill instead, but costs 1.5 ms per command under TCG.
 ///
 /// Cost: one fork and no exec per command (process spawns are what cost under TCG; the nixpkgs
 /// framing spawns timeout, bash and base64 and needs a second round trip for the status).
@@ -40,6 +45,8 @@ static class CommandFraming
     public const string ControlPort = "org.nixvm.control";
     public const string MarkerPrefix = "\u001eNIXVM-END:";
     public const string SetupId = "setup";
+    /// <summary>The watcher's answers on the control port, after the id.</summary>
+    public const string Killed = ":killed", NothingToKill = ":none";
 
     public static readonly string SetupScript = string.Join("\n",
         // One pass over the ports per try: each sysfs read costs under TCG.
@@ -54,7 +61,7 @@ static class CommandFraming
         $"        {ControlPort}) ctl=/dev/${{p##*/}} ;;",
         "      esac",
         "    done",
-        "    [ -n \"$out\" ] && [ -n \"$err\" ] && [ -n \"$ctl\" ] && { exec 7>\"$out\" 8>\"$err\" 9<\"$ctl\"; return; }",
+        "    [ -n \"$out\" ] && [ -n \"$err\" ] && [ -n \"$ctl\" ] && { exec 7>\"$out\" 8>\"$err\" 9<>\"$ctl\"; return; }",
         "    sleep 0.1",
         "  done",
         $"  echo \"nixvm: the virtio ports {StdoutPort}, {StderrPort} and {ControlPort} are not all there\"; return 1",
@@ -74,7 +81,7 @@ static class CommandFraming
         "  echo \"${__nixvm_end}$2:$rc\" >&7",
         "}",
         // The watcher (a subshell: $$ is the shell, $BASHPID itself): on a cancel request, stop the
-        // shell's other child (the running job) and every descendant, then kill them all.
+        // shell's other child (the running job) and every descendant, then kill them all; fails when there was none.
         "__nixvm_kill() {",
         "  local all=' ' found=1 p s r",
         "  while [ $found = 1 ]; do",
@@ -89,9 +96,10 @@ static class CommandFraming
         "      fi",
         "    done",
         "  done",
-        "  [ \"$all\" = ' ' ] || kill -9 $all 2>/dev/null",
+        "  [ \"$all\" != ' ' ] || return 1",
+        "  kill -9 $all 2>/dev/null || true",
         "}",
-        "( while read -r id <&9; do __nixvm_kill; done ) </dev/null >/dev/null 2>&1 7>&- 8>&- &",
+        $"( while read -r id <&9; do if __nixvm_kill; then echo \"$id{Killed}\"; else echo \"$id{NothingToKill}\"; fi >&9; done ) </dev/null >/dev/null 2>&1 7>&- 8>&- &",
         "exec 9<&-",
         $"echo \"${{__nixvm_end}}{SetupId}:$__nixvm_setup\"",
         "");

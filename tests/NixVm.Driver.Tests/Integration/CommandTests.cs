@@ -109,6 +109,48 @@ public class CommandTests(WebNetworkFixture fixture) : IClassFixture<WebNetworkF
         Assert.Equal("", await Client.SucceedAsync("pgrep -x sleep || true", ct: Ct));
     }
 
+    // The soak's race, forced: the guest's watcher (which kills the job a request names) is stopped,
+    // so the request for a command that outlives its timeout is read only after that command ended
+    // by itself. The watcher is let go once the next command runs (or after 6 s: the driver sends
+    // the next command only after the watcher's answer), and that command must not be the one killed.
+    [Fact(Timeout = 600_000)]
+    public async Task A_kill_request_that_arrives_after_its_command_ended_does_not_touch_the_next_command()
+    {
+        var watcher = (await Client.SucceedAsync("""
+            for p in /proc/[0-9]*; do
+              read -r s 2>/dev/null <"$p/stat" || continue
+              r=${s##*) }; r=${r#* }; r=${r%% *}
+              if [ "$r" = "$$" ] && [ "${p#/proc/}" != "$BASHPID" ]; then w=${p#/proc/}; fi
+            done
+            kill -STOP "$w"
+            rm -f /tmp/next-started
+            ( i=0; while [ ! -e /tmp/next-started ] && [ $i -lt 60 ]; do sleep 0.1; i=$((i + 1)); done; kill -CONT "$w" ) </dev/null >/dev/null 2>&1 &
+            echo "$w"
+            """, ct: Ct)).Trim();
+
+        var late = await Assert.ThrowsAsync<CommandTimeoutException>(() => Client.ExecuteAsync("sleep 3", TimeSpan.FromSeconds(1), Ct));
+        Assert.Equal(0, late.Partial.ExitCode);   // it ended by itself: nothing read the request in time
+
+        // Waits until the watcher sleeps in its read again, i.e. has dealt with the request.
+        Assert.Equal("survived\n", await Client.SucceedAsync($$"""
+            touch /tmp/next-started
+            until read -r s <"/proc/{{watcher}}/stat" && s=${s##*) } && [ "${s%% *}" = S ]; do sleep 0.05; done
+            rm /tmp/next-started
+            echo survived
+            """, ct: Ct));
+    }
+
+    // The other side of that race: a long command line, which the shell reads byte by byte, so the
+    // request reaches the watcher before the job exists.
+    [Fact(Timeout = 600_000)]
+    public async Task A_kill_request_that_arrives_before_its_command_started_still_kills_it()
+    {
+        var command = $": '{new string('x', 100_000)}'; sleep 300";
+        var e = await Assert.ThrowsAsync<CommandTimeoutException>(() => Client.ExecuteAsync(command, TimeSpan.FromMilliseconds(1), Ct));
+        Assert.Equal(137, e.Partial.ExitCode);
+        Assert.Equal("", await Client.SucceedAsync("pgrep -x sleep || true", ct: Ct));
+    }
+
     [Fact(Timeout = 600_000)]
     public async Task Waits_poll_until_the_condition_holds()
     {
