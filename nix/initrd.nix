@@ -21,6 +21,7 @@ let
     service_logs=${esc "${guest.exchange}/${guest.serviceLogs}"}
     saved_logs=${esc "${guest.exchange}/${guest.savedLogs}"}
     coverage_data=${esc "${guest.exchange}/${guest.coverageData}"}
+    coverage_errors=${esc "${guest.exchange}/${guest.coverageData}/${guest.coverageErrors}"}
   '';
   # Shared by all machines (and networks): /init, busybox, the backdoor's static bash, skeleton.
   base = derivation {

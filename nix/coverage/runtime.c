@@ -14,16 +14,26 @@
  *    that dump stderr is the log (gcc 12's libgcov writes most errors to stderr, whatever
  *    GCOV_ERROR_FILE says).
  * On the host (no GUEST_DATA) a run never writes into /nix/store: without a GCOV_PREFIX of the
- * user's it writes below ~/.cache/nixvmtasks/host-coverage-data. */
+ * user's it writes below HOST_DATA in the cache directory (~/.cache/nixvmtasks/host-coverage-data).
+ *
+ * runtime.nix passes GUEST_DATA, GUEST_ERRORS, HOST_DATA and CACHE_RULES in as -D from
+ * nix/contracts.json, which owns them (the host reads the same directories). */
 #include <fcntl.h>
 #include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
-#define GUEST_DATA "/tmp/xchg/coverage-data"
-#define GUEST_ERRORS GUEST_DATA "/profiling-errors.log"
+#if !defined(GUEST_DATA) || !defined(GUEST_ERRORS) || !defined(HOST_DATA) || !defined(CACHE_RULES)
+#error "compile with the -D options of nix/coverage/runtime.nix"
+#endif
+
+/* The cache directory: the first rule whose variable is set, with its suffix (contracts.json). */
+static const struct {
+  const char *variable, *append;
+} cache_rules[] = {CACHE_RULES};
 
 void __gcov_dump(void);
 
@@ -34,18 +44,23 @@ static int in_guest(void) {
 
 static void set_host_prefix(void) {
   static char dir[4096];
-  const char *cache = getenv("XDG_CACHE_HOME"), *home = getenv("HOME"), *prefix = getenv("GCOV_PREFIX");
+  const char *prefix = getenv("GCOV_PREFIX");
+  size_t i;
   if (prefix && *prefix) return;
-  if (cache && *cache) {
-    snprintf(dir, sizeof dir, "%s/nixvmtasks/host-coverage-data", cache);
-  } else {
-    if (!home || !*home) {
+  for (i = 0; i < sizeof cache_rules / sizeof cache_rules[0]; i++) {
+    const char *value = getenv(cache_rules[i].variable);
+    /* A process started with an empty environment (env -i, a hook) still has a home; without
+     * one, the counters go nowhere rather than into the store. */
+    if ((!value || !*value) && strcmp(cache_rules[i].variable, "HOME") == 0) {
       struct passwd *pw = getpwuid(getuid());
-      home = pw ? pw->pw_dir : "/nonexistent";
+      value = pw ? pw->pw_dir : "/nonexistent";
     }
-    snprintf(dir, sizeof dir, "%s/.cache/nixvmtasks/host-coverage-data", home);
+    if (value && *value) {
+      snprintf(dir, sizeof dir, "%s%s/%s", value, cache_rules[i].append, HOST_DATA);
+      setenv("GCOV_PREFIX", dir, 1);
+      return;
+    }
   }
-  setenv("GCOV_PREFIX", dir, 1);
 }
 
 static int choose_destination(void) {

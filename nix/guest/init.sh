@@ -131,7 +131,7 @@ export HOME=/root USER=root PATH=/.nixvm/sbin:/usr/local/bin:/usr/bin:/usr/sbin:
 # world-writable (sticky) and so is the error log that libgcov appends to.
 # (Kept across a reboot: the exchange directory is the host's.)
 umask 0
-{ { [ -d "$coverage_data" ] || mkdir -m 1777 "$coverage_data"; } && : >>"$coverage_data"/profiling-errors.log; } ||
+{ { [ -d "$coverage_data" ] || mkdir -m 1777 "$coverage_data"; } && : >>"$coverage_errors"; } ||
   fatal "create $coverage_data"
 umask 022
 # Ready checks run in busybox sh, where applets beat $PATH: route nc to our wrapper with -z.

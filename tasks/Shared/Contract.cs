@@ -50,9 +50,12 @@ sealed record EnvironmentNames(string Manifest, string LogDirectory, string Acce
 
 sealed record DirectoryRule(string Variable, string Append);
 
-/// <summary>The cache and kernel directory rules; <c>HostExchange</c> is a machine's exchange directory below its state directory.</summary>
-sealed record DirectoryRules(IReadOnlyList<DirectoryRule> Cache, string KernelVariable, string KernelBelowCache, string HostExchange);
+/// <summary>
+/// The cache and kernel directory rules; <c>HostExchange</c> is a machine's exchange directory below its state directory,
+/// <c>HostCoverageData</c> where instrumented code run on the host writes below the cache (nix/coverage/runtime.c).
+/// </summary>
+sealed record DirectoryRules(IReadOnlyList<DirectoryRule> Cache, string KernelVariable, string KernelBelowCache, string HostExchange, string HostCoverageData);
 
 /// <summary>What the guest prints and where it keeps what the host reads.</summary>
 sealed record GuestStrings(string FatalMarker, string ReadyBanner, string BackdoorReady, string ProbeParameter, string ProbeMarker,
-    string Exchange, string Shared, string ServiceLogs, string SavedLogs, string CoverageData);
+    string Exchange, string Shared, string ServiceLogs, string SavedLogs, string CoverageData, string CoverageErrors);

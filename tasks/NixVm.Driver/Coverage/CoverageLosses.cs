@@ -11,8 +11,6 @@ namespace NixVm.Driver.Coverage;
 /// </summary>
 static partial class CoverageLosses
 {
-    /// <summary>Where nix/coverage/runtime.c tells libgcov to append its errors, below the data directory.</summary>
-    public const string ErrorLog = "profiling-errors.log";
     static readonly string GuestData = Contract.Guest.Exchange + "/" + Contract.Guest.CoverageData;
 
     /// <summary>One warning per (machine, .gcda file) with a profiling error, in the order found.</summary>
@@ -43,8 +41,9 @@ static partial class CoverageLosses
 
     static IEnumerable<(string Where, string Text)> Sources(string exchange, string console)
     {
-        var errors = Path.Combine(exchange, Contract.Guest.CoverageData, ErrorLog);
-        if (File.Exists(errors)) yield return ($"{GuestData}/{ErrorLog}", File.ReadAllText(errors));
+        // Where nix/coverage/runtime.c tells libgcov to append its errors, below the data directory.
+        var errors = Path.Combine(exchange, Contract.Guest.CoverageData, Contract.Guest.CoverageErrors);
+        if (File.Exists(errors)) yield return ($"{GuestData}/{Contract.Guest.CoverageErrors}", File.ReadAllText(errors));
         foreach (var dir in new[] { Contract.Guest.ServiceLogs, Contract.Guest.SavedLogs })
         {
             var root = Path.Combine(exchange, dir);

@@ -49,6 +49,57 @@ public class ContractTests
         Assert.Equal(Contract.Environment.HostForwards, await NixAsync(new Dictionary<string, string>(), "contracts.environment.hostForwards"));
     }
 
+    /// <summary>
+    /// nix/coverage/runtime.c gets its directories and the cache rules from contracts.json: a program
+    /// linked with it and run on the host writes below the cache directory the C# side computes,
+    /// in every environment of the rules (NIXVM_CACHE_DIR included).
+    /// </summary>
+    [Theory(Timeout = 300_000)]
+    [MemberData(nameof(Environments))]
+    public async Task The_coverage_runtime_writes_host_counters_below_the_contracts_cache_directory(string[] settings)
+    {
+        var program = await InstrumentedTinyAsync();
+        using var temp = new TempDirectory();
+        // The rules' directories, moved below a temporary directory.
+        var environment = new Dictionary<string, string?>
+        {
+            ["HOME"] = temp.File("home"),
+            ["XDG_CACHE_HOME"] = null,
+            ["NIXVM_CACHE_DIR"] = null,
+            ["GCOV_PREFIX"] = null,
+        };
+        foreach (var s in settings)
+        {
+            var (name, value) = (s[..s.IndexOf('=')], s[(s.IndexOf('=') + 1)..]);
+            environment[name] = value == "" ? "" : temp.Path + value;
+        }
+
+        var run = await Commands.HostProgramAsync(Path.Combine(program, "bin", "coverage-tiny"), ["hello", "host"], environment);
+        Assert.Equal("hello, host", run.Stdout);
+        var expected = Path.Combine(Contract.CacheDirectory(environment.GetValueOrDefault), Contract.Directories.HostCoverageData);
+        var written = Directory.GetFiles(temp.Path, "*.gcda", SearchOption.AllDirectories);
+        Assert.Equal([Path.Combine(expected, program.TrimStart('/'), "lib", "nixvm-coverage", "coverage-tiny", "coverage-tiny.gcda")], written);
+    }
+
+    [Fact(Timeout = 300_000)]
+    public async Task The_coverage_runtime_has_the_guest_directories_of_the_contract()
+    {
+        var program = await InstrumentedTinyAsync();
+        var binary = await File.ReadAllTextAsync(Path.Combine(program, "bin", "coverage-tiny"), TestContext.Current.CancellationToken);
+        var data = Contract.Guest.Exchange + "/" + Contract.Guest.CoverageData;
+        Assert.Contains(data + "\0", binary);
+        Assert.Contains(data + "/" + Contract.Guest.CoverageErrors + "\0", binary);
+    }
+
+    /// <summary>tests/nix-cases/coverage-tiny.c built by nixvm.lib.instrumentedProgram (linked with the coverage runtime).</summary>
+    static async Task<string> InstrumentedTinyAsync()
+    {
+        var r = await Commands.NixAsync("nix-build", "--no-out-link", "-E",
+            $"(import {Repo.PathOf("nix")} {{ }}).lib.instrumentedProgram {{ name = \"coverage-tiny\"; src = {CoverageTiny.Source}; }}");
+        Assert.True(r.ExitCode == 0, r.Stderr);
+        return r.Stdout;
+    }
+
     static async Task<string> NixAsync(IDictionary<string, string> environment, string attribute)
     {
         var r = await Commands.NixAsync(environment, "nix-instantiate", "--eval", "--json", Repo.PathOf("nix", "lib.nix"), "-A", attribute);
