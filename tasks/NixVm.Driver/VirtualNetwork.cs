@@ -6,6 +6,7 @@ using NixVm.Driver.Machines.Snapshots;
 using NixVm.Driver.Manifest;
 using NixVm.Driver.Network;
 using NixVm.Driver.Processes;
+using NixVm.Shared;
 
 namespace NixVm.Driver;
 

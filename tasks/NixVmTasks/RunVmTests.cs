@@ -1,7 +1,6 @@
 using System.Text.RegularExpressions;
 using Microsoft.Build.Framework;
 using Microsoft.Build.Utilities;
-using NixVm.Driver.Logging;
 using NixVm.Shared;
 
 namespace NixVmTasks;

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using NixVm.Driver.Processes;
 using NixVm.Shared;
 
@@ -8,7 +7,8 @@ namespace NixVm.Driver.Accelerators;
 /// Resolves <see cref="AcceleratorMode.Auto"/>. A readable <c>/dev/kvm</c> is not enough: some hosts
 /// (nested PVM, like our CI) expose one on which a stock kernel hangs. So we boot the real guest
 /// kernel under KVM with <c>nixvm.probe</c> on its command line (the init prints
-/// its probe marker and powers off) and cache the verdict per host kernel, QEMU and guest kernel.
+/// its probe marker and powers off) and cache the verdict per host kernel, QEMU and guest kernel
+/// (<see cref="AcceleratorCache"/>).
 /// </summary>
 sealed class AcceleratorProbe(string cacheDirectory, string kvmDevice = "/dev/kvm")
 {
@@ -24,14 +24,12 @@ sealed class AcceleratorProbe(string cacheDirectory, string kvmDevice = "/dev/kv
                 return KvmUsable(out var why) ? new("kvm", "asked for KVM") : throw new NetworkSetupException($"KVM was asked for but {why}");
         }
         if (!KvmUsable(out var reason)) return new("tcg", reason);
-        var key = CacheKey(kernel);
-        var cacheFile = Path.Combine(cacheDirectory, "accelerator-probe.json");
-        var cache = ReadCache(cacheFile);
-        if (cache.TryGetValue(key, out var cached)) return cached with { Reason = cached.Reason + " (cached)" };
+        var key = AcceleratorCache.Key(HostTools.QemuStamp(), kernel);
+        var cache = AcceleratorCache.Read(cacheDirectory);
+        if (cache.TryGetValue(key, out var cached)) return new(cached.Accelerator, cached.Reason + " (cached)");
         var verdict = await ProbeAsync(kernel, initrd, ct);
-        cache[key] = verdict;
-        Directory.CreateDirectory(cacheDirectory);
-        await File.WriteAllTextAsync(cacheFile, JsonSerializer.Serialize(cache), ct);
+        cache[key] = new(verdict.Accelerator, verdict.Reason);
+        await AcceleratorCache.WriteAsync(cacheDirectory, cache, ct);
         return verdict;
     }
 
@@ -49,19 +47,6 @@ sealed class AcceleratorProbe(string cacheDirectory, string kvmDevice = "/dev/kv
             reason = $"{kvmDevice} cannot be opened ({e.Message}); add yourself to the kvm group";
             return false;
         }
-    }
-
-    /// <summary>What the verdict depends on: the host kernel, the QEMU binary and the guest kernel.</summary>
-    internal static string CacheKey(string guestKernel)
-    {
-        var hostKernel = File.Exists("/proc/sys/kernel/osrelease") ? File.ReadAllText("/proc/sys/kernel/osrelease").Trim() : "unknown";
-        return $"{hostKernel}|{HostTools.QemuStamp()}|{guestKernel}";
-    }
-
-    internal static Dictionary<string, AcceleratorVerdict> ReadCache(string file)
-    {
-        try { return JsonSerializer.Deserialize<Dictionary<string, AcceleratorVerdict>>(File.ReadAllText(file)) ?? new(); }
-        catch (Exception e) when (e is IOException or JsonException or UnauthorizedAccessException) { return new(); }
     }
 
     static async Task<AcceleratorVerdict> ProbeAsync(string kernel, string initrd, CancellationToken ct)

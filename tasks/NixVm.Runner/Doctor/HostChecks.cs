@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using System.Text.Json;
+using NixVm.Shared;
 
 namespace NixVm.Runner.Doctor;
 
@@ -42,7 +42,7 @@ static class HostChecks
     }
 
     static HostCheck Program(string program, string package, string use, bool required = true) =>
-        Find(program) is { } path
+        HostPath.Find(program) is { } path
             ? new(program, true, $"{path} ({use})", required)
             : new(program, false, $"not on PATH; needed for {use}", required, package);
 
@@ -52,7 +52,7 @@ static class HostChecks
     static HostCheck Qemu()
     {
         const string package = "qemu-system-x86";
-        if (Find("qemu-system-x86_64") is not { } qemu)
+        if (HostPath.Find("qemu-system-x86_64") is not { } qemu)
             return new("qemu-system-x86_64", false, "not on PATH", Package: package);
         var devices = Output(qemu, "-device", "help");
         var netdevs = Output(qemu, "-netdev", "help");
@@ -78,7 +78,7 @@ static class HostChecks
 
     static HostCheck Kernel()
     {
-        var dir = KernelDirectory();
+        var dir = Contract.KernelDirectory();
         var modules = Path.Combine(dir, "lib", "modules");
         var versions = Directory.Exists(modules) ? Directory.GetDirectories(modules).Select(Path.GetFileName).ToArray() : [];
         const string fix = "scripts/bootstrap of the NixVmTasks repository downloads Debian's generic kernel package (apt-get download, never installed into /boot), "
@@ -104,34 +104,16 @@ static class HostChecks
             return new("KVM", false, $"{kvm} cannot be opened ({e.Message}): guests run under TCG", Required: false,
                 Fix: "sudo usermod -aG kvm $(id -un), then log in again");
         }
-        var verdicts = CachedVerdicts();
+        var verdicts = AcceleratorCache.ForThisHost(Contract.CacheDirectory()).Select(v => $"last probe: {v.Accelerator} ({v.Reason})").Distinct().ToList();
         var verdict = verdicts.Count == 0
             ? "not probed yet: the first run boots a test guest under KVM (15 s at most) and caches the verdict"
-            : string.Join("; ", verdicts.Distinct());
+            : string.Join("; ", verdicts);
         return new("KVM", true, $"{kvm} opens; {verdict}", Required: false);
-    }
-
-    static List<string> CachedVerdicts()
-    {
-        var file = Path.Combine(CacheDirectory(), "accelerator-probe.json");
-        var hostKernel = File.Exists("/proc/sys/kernel/osrelease") ? File.ReadAllText("/proc/sys/kernel/osrelease").Trim() : "";
-        try
-        {
-            using var doc = JsonDocument.Parse(File.ReadAllText(file));
-            return doc.RootElement.EnumerateObject()
-                .Where(e => e.Name.StartsWith(hostKernel + "|", StringComparison.Ordinal))
-                .Select(e => $"last probe: {e.Value.GetProperty("Accelerator").GetString()} ({e.Value.GetProperty("Reason").GetString()})")
-                .ToList();
-        }
-        catch (Exception e) when (e is IOException or JsonException or UnauthorizedAccessException or KeyNotFoundException or InvalidOperationException)
-        {
-            return [];
-        }
     }
 
     static IEnumerable<HostCheck> DiskSpace()
     {
-        var places = new[] { "/nix", CacheDirectory(), Path.GetTempPath() };
+        var places = new[] { "/nix", Contract.CacheDirectory(), Path.GetTempPath() };
         foreach (var group in places.Where(Directory.Exists).GroupBy(p => new DriveInfo(p).RootDirectory.FullName))
         {
             var free = new DriveInfo(group.Key).AvailableFreeSpace;
@@ -154,19 +136,6 @@ static class HostChecks
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return false; }
     }
-
-    // The same rules as nix/default.nix: NIXVM_KERNEL_DIR, else <cache>/kernel/current.
-    static string KernelDirectory() =>
-        Environment.GetEnvironmentVariable("NIXVM_KERNEL_DIR") is { Length: > 0 } dir ? dir : Path.Combine(CacheDirectory(), "kernel", "current");
-
-    static string CacheDirectory() =>
-        Environment.GetEnvironmentVariable("NIXVM_CACHE_DIR") is { Length: > 0 } dir ? dir
-        : Path.Combine(Environment.GetEnvironmentVariable("XDG_CACHE_HOME") is { Length: > 0 } x ? x
-            : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache"), "nixvmtasks");
-
-    static string? Find(string program) =>
-        (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':', StringSplitOptions.RemoveEmptyEntries)
-            .Select(d => Path.Combine(d, program)).FirstOrDefault(File.Exists);
 
     static string Output(string program, params string[] args)
     {

@@ -1,4 +1,5 @@
 using NixVm.Driver.Tests.Support;
+using NixVm.Shared;
 
 namespace NixVm.Driver.Tests.Integration;
 
@@ -18,7 +19,7 @@ public sealed class CachedAcceleratorTests
     {
         using var cache = new TempDirectory();
         var other = cached == "kvm" ? "tcg" : "kvm";   // another host kernel's verdict is not this host's
-        await File.WriteAllTextAsync(Path.Combine(cache.Path, "accelerator-probe.json"), $$"""
+        await File.WriteAllTextAsync(Path.Combine(cache.Path, AcceleratorCache.FileName), $$"""
             {
               "{{HostKernel}}|/usr/bin/qemu-system-x86_64@1|/nix/store/x-vmlinux": { "Accelerator": "{{cached}}", "Reason": "r" },
               "other-kernel|/usr/bin/qemu-system-x86_64@1|/nix/store/x-vmlinux": { "Accelerator": "{{other}}", "Reason": "r" }

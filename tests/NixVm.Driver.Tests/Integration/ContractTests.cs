@@ -24,6 +24,21 @@ public class ContractTests
         { ["HOME=/home/with space", "XDG_CACHE_HOME="] },
     };
 
+    /// <summary>
+    /// One of <see cref="Environments"/> for a process: its directories moved below <paramref name="root"/>
+    /// (HOME is root/home), the rules' other variables unset.
+    /// </summary>
+    public static Dictionary<string, string?> EnvironmentBelow(string root, string[] settings)
+    {
+        var environment = new Dictionary<string, string?> { ["HOME"] = root + "/home", ["XDG_CACHE_HOME"] = null, ["NIXVM_CACHE_DIR"] = null, ["NIXVM_KERNEL_DIR"] = null };
+        foreach (var s in settings)
+        {
+            var (name, value) = (s[..s.IndexOf('=')], s[(s.IndexOf('=') + 1)..]);
+            environment[name] = value == "" ? "" : root + value;
+        }
+        return environment;
+    }
+
     [Theory(Timeout = 120_000)]
     [MemberData(nameof(Environments))]
     public async Task The_kernel_and_cache_directories_are_the_same_in_CSharp_and_Nix(string[] settings)
@@ -60,19 +75,8 @@ public class ContractTests
     {
         var program = await InstrumentedTinyAsync();
         using var temp = new TempDirectory();
-        // The rules' directories, moved below a temporary directory.
-        var environment = new Dictionary<string, string?>
-        {
-            ["HOME"] = temp.File("home"),
-            ["XDG_CACHE_HOME"] = null,
-            ["NIXVM_CACHE_DIR"] = null,
-            ["GCOV_PREFIX"] = null,
-        };
-        foreach (var s in settings)
-        {
-            var (name, value) = (s[..s.IndexOf('=')], s[(s.IndexOf('=') + 1)..]);
-            environment[name] = value == "" ? "" : temp.Path + value;
-        }
+        var environment = EnvironmentBelow(temp.Path, settings);
+        environment["GCOV_PREFIX"] = null;
 
         var run = await Commands.HostProgramAsync(Path.Combine(program, "bin", "coverage-tiny"), ["hello", "host"], environment);
         Assert.Equal("hello, host", run.Stdout);

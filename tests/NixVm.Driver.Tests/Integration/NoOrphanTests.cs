@@ -27,42 +27,41 @@ public class NoOrphanTests
     public async Task Killing_the_owner_with_SIGKILL_leaves_nothing_behind()
     {
         var manifest = await NixBuild.BuildAsync(TestNetwork.WebSample, "vms");
-        var runner = Path.Combine(AppContext.BaseDirectory, "nixvm-runner.dll");
-        var psi = new ProcessStartInfo("dotnet", [runner, "up", "--manifest", manifest, "--remap-ports", "--logs", Repo.ResultsDirectory("sigkill-orphans")]);
-        await StartKillAndCheckAsync(psi, line => line.StartsWith("state: ", StringComparison.Ordinal) ? line["state: ".Length..] : null);
+        using var temp = new TempDirectory();
+        var (owner, ready) = await NixVmRunner.UpAsync(manifest, temp.File("up.json"), Repo.ResultsDirectory("sigkill-orphans"));
+        using (owner) await KillAndCheckAsync(owner, ready.StateDirectory);
     }
 
     [Fact(Timeout = 600_000)]
     public async Task Killing_run_vms_with_SIGKILL_leaves_nothing_behind()
     {
         var vms = await NixBuild.BuildAsync(TestNetwork.WebSample, "vms");
-        var psi = new ProcessStartInfo(Path.Combine(vms, "bin", "run-vms"));
+        var psi = new ProcessStartInfo(Path.Combine(vms, "bin", "run-vms")) { RedirectStandardOutput = true, RedirectStandardError = true };
         psi.Environment["NIXVM_HOSTFWD"] = "";   // no forwards: other tests may hold the sample's host port
+        using var owner = Process.Start(psi)!;
+        // run-vms is for people: it says where its state is and when all machines are ready.
         const string marker = "state in ";
-        await StartKillAndCheckAsync(psi, line => line.IndexOf(marker, StringComparison.Ordinal) is var at and >= 0 ? line[(at + marker.Length)..] : null);
+        string? state = null;
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(Ct);
+        timeout.CancelAfter(TimeSpan.FromMinutes(3));
+        while (await owner.StandardOutput.ReadLineAsync(timeout.Token) is { } line)
+        {
+            TestContext.Current.TestOutputHelper?.WriteLine("run-vms: " + line);
+            if (line.IndexOf(marker, StringComparison.Ordinal) is var at and >= 0) state ??= line[(at + marker.Length)..];
+            if (line.StartsWith("all machines ready", StringComparison.Ordinal)) break;
+        }
+        Assert.NotNull(state);
+        await KillAndCheckAsync(owner, state);
     }
 
     /// <summary>
-    /// Starts a network owner, waits for its "all machines ready" line, kills it with SIGKILL (no
-    /// chance to clean up) and checks that its QEMUs and VLAN switch die and its state directory goes.
+    /// Kills a network owner whose machines are ready with SIGKILL (no chance to clean up) and
+    /// checks that its QEMUs and VLAN switch die and its state directory goes.
     /// </summary>
-    static async Task StartKillAndCheckAsync(ProcessStartInfo psi, Func<string, string?> stateDirectoryIn)
+    static async Task KillAndCheckAsync(Process owner, string state)
     {
-        psi.RedirectStandardOutput = true;
-        psi.RedirectStandardError = true;
-        using var owner = Process.Start(psi)!;
-        string? state = null;
         try
         {
-            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(Ct);
-            timeout.CancelAfter(TimeSpan.FromMinutes(3));
-            while (await owner.StandardOutput.ReadLineAsync(timeout.Token) is { } line)
-            {
-                TestContext.Current.TestOutputHelper?.WriteLine("owner: " + line);
-                state ??= stateDirectoryIn(line);
-                if (line.StartsWith("all machines ready", StringComparison.Ordinal)) break;
-            }
-            Assert.NotNull(state);
             Assert.Equal(3, OurProcesses.Mentioning(state).Count(p => OurProcesses.IsQemuOrVde(p.CommandLine)));
         }
         finally

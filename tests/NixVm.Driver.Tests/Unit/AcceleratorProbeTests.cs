@@ -1,5 +1,7 @@
 using NixVm.Driver.Accelerators;
+using NixVm.Driver.Processes;
 using NixVm.Driver.Tests.Support;
+using NixVm.Shared;
 
 namespace NixVm.Driver.Tests.Unit;
 
@@ -32,10 +34,8 @@ public class AcceleratorProbeTests
         var cache = temp.Path;
         var kvm = Path.Combine(cache, "fake-kvm");
         await File.WriteAllTextAsync(kvm, "", TestContext.Current.CancellationToken);   // openable, so auto would probe
-        var key = AcceleratorProbe.CacheKey("/guest/kernel");
-        await File.WriteAllTextAsync(Path.Combine(cache, "accelerator-probe.json"),
-            System.Text.Json.JsonSerializer.Serialize(new Dictionary<string, AcceleratorVerdict> { [key] = new("kvm", "probed earlier") }),
-            TestContext.Current.CancellationToken);
+        var key = AcceleratorCache.Key(HostTools.QemuStamp(), "/guest/kernel");
+        await AcceleratorCache.WriteAsync(cache, new() { [key] = new("kvm", "probed earlier") }, TestContext.Current.CancellationToken);
         var v = await new AcceleratorProbe(cache, kvm).ResolveAsync(AcceleratorMode.Auto, "/guest/kernel", "/nonexistent/initrd", TestContext.Current.CancellationToken);
         Assert.Equal("kvm", v.Accelerator);
         Assert.Equal("probed earlier (cached)", v.Reason);
@@ -45,8 +45,7 @@ public class AcceleratorProbeTests
     public void A_corrupt_cache_reads_as_empty()
     {
         using var temp = new TempDirectory();
-        var f = temp.File("cache.json");
-        File.WriteAllText(f, "{not json");
-        Assert.Empty(AcceleratorProbe.ReadCache(f));
+        File.WriteAllText(temp.File(AcceleratorCache.FileName), "{not json");
+        Assert.Empty(AcceleratorCache.Read(temp.Path));
     }
 }

@@ -1,5 +1,5 @@
-using NixVm.Driver.Logging;
 using NixVm.Driver.Tests.Support;
+using NixVm.Shared;
 
 namespace NixVm.Driver.Tests.Unit;
 

@@ -1,12 +1,12 @@
 using System.Text.Json;
 
-namespace NixVm.Driver.Logging;
+namespace NixVm.Shared;
 
 /// <summary>
 /// <c>boot.json</c> in the log directory, written once every machine is ready or one failed: the
 /// accelerator and why it was chosen, each ready machine's time from QEMU's start to its root
-/// shell, and the failure. The build (NixVmTasks' RunVmTests, which compiles this same file) shows
-/// it at default verbosity; people read driver.log.
+/// shell, and the failure. The driver writes it (VirtualNetwork.StartAllAsync), the build
+/// (NixVmTasks' RunVmTests) shows it at default verbosity; people read driver.log.
 /// </summary>
 sealed record BootReport(string Accelerator, string AcceleratorReason, IReadOnlyList<BootedMachine> Machines, string? Failure)
 {
