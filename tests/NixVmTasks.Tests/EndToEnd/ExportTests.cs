@@ -9,7 +9,7 @@ namespace NixVmTasks.Tests.EndToEnd;
 /// The files the build writes for other programs, for a project whose path holds a double quote,
 /// a backslash, spaces and <c>${</c>: they are JSON written with System.Text.Json, so the path
 /// arrives intact in the fixtures (nixvm.json) and in nix-build (NixVmExport's tests.nix, a copy of
-/// nix/export.nix, reads its JSON beside it).
+/// nix/export.nix, and obj/nixvm/default.nix, a copy of nix/library.nix, read their JSON beside them).
 /// </summary>
 public sealed class ExportTests : IDisposable
 {
@@ -44,20 +44,7 @@ public sealed class ExportTests : IDisposable
         File.WriteAllText(Path.Combine(obj, "network.json"), """{ "name": "odd", "machines": { "server": { "memoryMB": 256 } } }""");
         var exportFile = Path.Combine(obj, "tests.nix");
         File.Copy(Path.Combine(Repo.Root, "nix", "export.nix"), exportFile);   // as NixVmExport does
-        var task = new WriteExportSettings
-        {
-            BuildEngine = new MockEngine(),
-            ExportFile = exportFile,
-            NixDirectory = Path.Combine(Repo.Root, "nix") + "/",
-            Declaration = Path.Combine(obj, "network.json"),
-            NetworkName = "odd",
-            TestsDirectory = output + "/",
-            Assembly = "Odd.Tests.dll",
-            Coverage = true,
-            TimeoutSeconds = 0,
-            Accelerator = "kvm",
-        };
-        Assert.True(task.Execute());
+        Assert.True(ExportSettings(Path.Combine(Repo.Root, "nix")).Execute());
 
         var attrs = JsonDocument.Parse(await EvalAsync(exportFile, "report.drvAttrs")).RootElement;
         Assert.Equal("odd", attrs.GetProperty("testName").GetString());
@@ -69,6 +56,42 @@ public sealed class ExportTests : IDisposable
         var manifest = JsonDocument.Parse(await EvalAsync(exportFile, "vms.drvAttrs.networkJson")).RootElement.GetString()!;
         Assert.Contains("\"name\":\"server\"", manifest);
     }
+
+    [Fact(Timeout = 300_000)]
+    public async Task Hand_written_nix_imports_the_library_of_a_package_with_an_odd_path()
+    {
+        // The package's nix/ directory at an odd path too: the library file imports it.
+        var nixDirectory = Path.Combine(project, "package \"${pkg}\"", "nix");
+        foreach (var f in Directory.EnumerateFiles(Path.Combine(Repo.Root, "nix"), "*", SearchOption.AllDirectories))
+        {
+            var copy = Path.Combine(nixDirectory, Path.GetRelativePath(Path.Combine(Repo.Root, "nix"), f));
+            Directory.CreateDirectory(Path.GetDirectoryName(copy)!);
+            File.Copy(f, copy);
+        }
+        var task = ExportSettings(nixDirectory);
+        Assert.True(task.Execute());
+        File.Copy(Path.Combine(nixDirectory, "library.nix"), task.LibraryFile);   // as NixVmExport does
+
+        // import ./obj/nixvm { }: nix-instantiate calls the library's function with its defaults.
+        var banner = await EvalAsync(Path.GetDirectoryName(task.LibraryFile)!, "lib.contracts.guest.readyBanner");
+        Assert.Equal(Contract.Guest.ReadyBanner, JsonSerializer.Deserialize<string>(banner));
+    }
+
+    /// <summary>The task as NixVmExport runs it for the project, with the package's nix/ directory here.</summary>
+    WriteExportSettings ExportSettings(string nixDirectory) => new()
+    {
+        BuildEngine = new MockEngine(),
+        ExportFile = Path.Combine(project, "obj", "nixvm", "tests.nix"),
+        LibraryFile = Path.Combine(project, "obj", "nixvm", "default.nix"),
+        NixDirectory = nixDirectory + "/",
+        Declaration = Path.Combine(project, "obj", "nixvm", "network.json"),
+        NetworkName = "odd",
+        TestsDirectory = Path.Combine(project, "bin") + "/",
+        Assembly = "Odd.Tests.dll",
+        Coverage = true,
+        TimeoutSeconds = 0,
+        Accelerator = "kvm",
+    };
 
     /// <summary>nix-instantiate --eval --strict --json of an attribute (copies sources into the store, builds nothing).</summary>
     static async Task<string> EvalAsync(string file, string attribute)
