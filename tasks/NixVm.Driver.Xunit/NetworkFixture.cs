@@ -7,12 +7,21 @@ namespace NixVm.Driver.Xunit;
 
 /// <summary>
 /// Boots the project's virtual network once for the tests that share it and stops it afterwards.
-/// Use it as a class or assembly fixture: <c>[assembly: AssemblyFixture(typeof(NetworkFixture))]</c>.
+/// Where it is declared says which tests share a network: an assembly fixture
+/// (<c>[assembly: AssemblyFixture(typeof(NetworkFixture))]</c>) is one network for every test; a
+/// class fixture (<c>IClassFixture&lt;NetworkFixture&gt;</c>, which wins over the assembly's) is a
+/// fresh network per test class; a collection fixture, one per collection; a fixture a test class
+/// creates and initializes itself (in its <c>InitializeAsync</c>), a fresh network per test. A fresh
+/// network logs into a directory of its own below the build's log directory
+/// (<c>&lt;Class&gt;/</c>, <c>&lt;Class&gt;/&lt;Method&gt;/</c>) and forwards its declared ports
+/// from free host ports, since several may run at once: read the port from
+/// <see cref="Machine.ForwardedPorts"/>.
 /// Every log line (serial consoles, commands, timings) goes to the running test's output and to
-/// the log directory the build chose. When disposed it stops the guests' services (their logs land
-/// in the log directory), then, with NIXVM_COVERAGE=1 (the build's NixVmCoverage=true), collects the
-/// machines' native coverage into NIXVM_COVERAGE_DIR, else <c>coverage/</c> beside the log directory
-/// (the build's results directory), then stops the machines.
+/// that log directory. When disposed it stops the guests' services (their logs land in the log
+/// directory), then, with NIXVM_COVERAGE=1 (the build's NixVmCoverage=true), collects the machines'
+/// coverage into NIXVM_COVERAGE_DIR, else <c>coverage/</c> beside the build's log directory (the
+/// build's results directory) — every network of the test run adds to the same report (see
+/// <see cref="CoverageCollector.CollectAsync"/>) — then stops the machines.
 /// </summary>
 public class NetworkFixture : IAsyncLifetime
 {
@@ -36,11 +45,12 @@ public class NetworkFixture : IAsyncLifetime
     public async ValueTask InitializeAsync()
     {
         var settings = NixVmSettings.Load();
+        var scope = FixtureScope.Current();
         var options = Configure(new NetworkOptions
         {
             Accelerator = settings.Accelerator,
-            LogDirectory = settings.LogDirectory,
-            RemapForwardedPorts = settings.RemapForwardedPorts,
+            LogDirectory = scope.LogDirectory(settings.LogDirectory),
+            RemapForwardedPorts = settings.RemapForwardedPorts || scope.IsFresh,
             LogSink = line => TestContext.Current.TestOutputHelper?.WriteLine(line),
         });
         coverageDirectory = Environment.GetEnvironmentVariable(Contract.Environment.Coverage) == "1" ? CoverageDirectory(settings) : null;

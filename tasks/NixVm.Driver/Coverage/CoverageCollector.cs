@@ -15,6 +15,10 @@ public static class CoverageCollector
 {
     static readonly TimeSpan StopTimeout = TimeSpan.FromSeconds(30);
 
+    // The report directories this process has collected into, with their warnings so far.
+    static readonly Dictionary<string, (List<CoverageWarning> Lost, List<CoverageWarning> Silent)> Collected = new(StringComparer.Ordinal);
+    static readonly SemaphoreSlim ReportGate = new(1, 1);
+
     /// <summary>
     /// Stops the services (gracefully, as <see cref="VirtualNetwork.StopServicesAsync"/>; a no-op if
     /// that ran already), then, in each ready machine, every other process that has instrumented code
@@ -23,8 +27,14 @@ public static class CoverageCollector
     /// never started (<see cref="MachineCoverageStatus.NoData"/>) — and reports what is missing as
     /// <see cref="CoverageReport.Warnings"/> (also in <c>warnings.txt</c> and the driver log).
     /// </summary>
+    /// <remarks>
+    /// The first collection of this process into a directory replaces what was there; each later
+    /// one (another network of the same test run: a network per test class or per test) adds its
+    /// machines' data to the report, so the report covers every network the process collected.
+    /// Collections into one directory take turns.
+    /// </remarks>
     /// <param name="network">The network, not yet disposed.</param>
-    /// <param name="outputDirectory">The report's directory (its content is replaced).</param>
+    /// <param name="outputDirectory">The report's directory (replaced by this process's first collection into it).</param>
     /// <param name="ct">Cancels the collection.</param>
     /// <exception cref="MissingToolException">lcov is not installed.</exception>
     /// <exception cref="CoverageException">lcov could not merge the machines' tracefiles or write the HTML report.</exception>
@@ -37,21 +47,32 @@ public static class CoverageCollector
         }
         var survivors = await Task.WhenAll(network.Machines.Where(m => m.IsReady).Select(m => StopInstrumentedProcessesAsync(m, network, ct)));
         var machines = network.Machines.OrderBy(m => m.Name, StringComparer.Ordinal).ToList();
-        var report = await NativeCoverage.CaptureAsync(machines.Select(m => (m.Name, DataDirectory(m))), outputDirectory, ct);
-        report = report with { Warnings = [.. survivors.SelectMany(w => w), .. machines.SelectMany(Losses)] };
-        if (report.Warnings.Count > 0)
-            await File.WriteAllLinesAsync(report.WarningsFile, report.Warnings.Select(w => w.ToString()), ct);
-        await DotnetCoverage.CollectAsync(network, outputDirectory, ct);
+        List<CoverageWarning> lost = [.. survivors.SelectMany(w => w),
+            .. machines.SelectMany(m => CoverageLosses.ProfilingErrors(m.Name, m.ExchangeDirectory, m.ConsoleText))];
+        var silent = machines.SelectMany(m => CoverageLosses.SilentPrograms(m.Name, m.Manifest.InstrumentedPaths(), DataDirectory(m))).ToList();
+        outputDirectory = Path.GetFullPath(outputDirectory);
+        CoverageReport report;
+        await ReportGate.WaitAsync(ct);
+        try
+        {
+            var addTo = Collected.TryGetValue(outputDirectory, out var earlier);
+            report = await NativeCoverage.CaptureAsync(machines.Select(m => (m.Name, DataDirectory(m))), outputDirectory, ct, addToExisting: addTo);
+            // Data lost in any network is lost; a program is silent only when no network's run of it wrote data.
+            if (addTo) (lost, silent) = ([.. earlier.Lost.Union(lost)], [.. earlier.Silent.Intersect(silent)]);
+            Collected[outputDirectory] = (lost, silent);
+            report = report with { Warnings = [.. lost, .. silent] };
+            File.Delete(report.WarningsFile);
+            if (report.Warnings.Count > 0)
+                await File.WriteAllLinesAsync(report.WarningsFile, report.Warnings.Select(w => w.ToString()), ct);
+            await DotnetCoverage.CollectAsync(network, outputDirectory, ct);
+        }
+        finally { ReportGate.Release(); }
         foreach (var w in report.Warnings) network.Log.Driver($"warning {w.Code}: {w.Message}");
         network.Log.Driver(report.SummaryLine);
         return report;
     }
 
     static string DataDirectory(Machine m) => Path.Combine(m.ExchangeDirectory, Contract.Guest.CoverageData);
-
-    static IEnumerable<CoverageWarning> Losses(Machine m) =>
-        CoverageLosses.ProfilingErrors(m.Name, m.ExchangeDirectory, m.ConsoleText)
-            .Concat(CoverageLosses.SilentPrograms(m.Name, m.Manifest.InstrumentedPaths(), DataDirectory(m)));
 
     // libgcov, in every instrumented program and shared object, contains the string GCOV_PREFIX_STRIP.
     // The files each process has mapped executable are read from /proc/<pid>/maps by bash itself and

@@ -13,7 +13,8 @@ namespace NixVm.Driver.Coverage;
 /// tests run elsewhere (e.g. inside nix-build). A guest's <c>/tmp</c> is its own: each ready
 /// machine copies its hits files into its exchange directory, and they land in
 /// <c>&lt;outputDirectory&gt;/dotnet/hits/&lt;machine&gt;/</c>, one directory per machine, where the
-/// build turns them into that machine's report. Call it after the services have stopped.
+/// build turns them into that machine's report (the hits of a later network of the same test run are
+/// added to an earlier one's). Call it after the services have stopped.
 /// </summary>
 static class DotnetCoverage
 {
@@ -29,6 +30,31 @@ static class DotnetCoverage
     public static Task CollectAsync(VirtualNetwork network, string outputDirectory, CancellationToken ct = default) =>
         Task.WhenAll(network.Machines.Where(m => m.IsReady)
             .Select(m => CollectMachineAsync(m, network, Path.Combine(outputDirectory, HitsSubdirectory, m.Name), ct)));
+
+    /// <summary>
+    /// Adds a hits file's counts to another's of the same module, as coverlet's own tracker does when
+    /// a module is unloaded twice: both are a 32-bit count of sequence points, then one 32-bit hit
+    /// count per point.
+    /// </summary>
+    internal static void AddHits(string from, string into)
+    {
+        static int[] Read(string file)
+        {
+            using var reader = new BinaryReader(File.OpenRead(file));
+            var hits = new int[reader.ReadInt32()];
+            for (var i = 0; i < hits.Length; i++) hits[i] = reader.ReadInt32();
+            return hits;
+        }
+        var (added, sum) = (Read(from), Read(into));
+        if (added.Length != sum.Length)
+            throw new CoverageException($"{from} has {added.Length} hit counts and {into} {sum.Length}: not the same instrumented module");
+        using (var writer = new BinaryWriter(File.Create(into)))
+        {
+            writer.Write(sum.Length);
+            for (var i = 0; i < sum.Length; i++) writer.Write(sum[i] + added[i]);
+        }
+        File.Delete(from);
+    }
 
     static async Task CollectMachineAsync(Machine machine, VirtualNetwork network, string hostDirectory, CancellationToken ct)
     {
@@ -49,7 +75,11 @@ static class DotnetCoverage
             if (!Directory.Exists(exchange)) return;
             Directory.CreateDirectory(hostDirectory);
             foreach (var file in Directory.EnumerateFiles(exchange))
-                File.Move(file, Path.Combine(hostDirectory, Path.GetFileName(file)), overwrite: true);
+            {
+                var target = Path.Combine(hostDirectory, Path.GetFileName(file));
+                if (File.Exists(target)) AddHits(file, target);   // an earlier network of this test run ran the same service
+                else File.Move(file, target);
+            }
         }
         catch (NixVmException e)
         {

@@ -10,18 +10,31 @@ static class NativeCoverage
 {
     /// <summary>
     /// Captures each machine's data directory (machine name → directory, which may not exist) into
-    /// a report in <paramref name="outputDirectory"/>, replacing what was there.
+    /// a report in <paramref name="outputDirectory"/>, replacing what was there; with
+    /// <paramref name="addToExisting"/>, adding each machine's data to the tracefile an earlier
+    /// capture left there (another network of the same test run), and the report covers them all.
     /// </summary>
     public static async Task<CoverageReport> CaptureAsync(IEnumerable<(string Machine, string DataDirectory)> machines,
-        string outputDirectory, CancellationToken ct = default)
+        string outputDirectory, CancellationToken ct = default, bool addToExisting = false)
     {
         outputDirectory = Path.GetFullPath(outputDirectory);
-        if (Directory.Exists(outputDirectory)) Directory.Delete(outputDirectory, recursive: true);
-        Directory.CreateDirectory(Path.Combine(outputDirectory, "machines"));
+        if (!addToExisting && Directory.Exists(outputDirectory)) Directory.Delete(outputDirectory, recursive: true);
+        var tracefiles = Path.Combine(outputDirectory, "machines");
+        Directory.CreateDirectory(tracefiles);
 
         var results = new List<MachineCoverage>();
         foreach (var (machine, data) in machines)
-            results.Add(await CaptureMachineAsync(machine, data, Path.Combine(outputDirectory, "machines", machine + ".info"), ct));
+        {
+            var tracefile = Path.Combine(tracefiles, machine + ".info");
+            results.Add(File.Exists(tracefile)
+                ? await AddMachineAsync(machine, data, tracefile, outputDirectory, ct)
+                : await CaptureMachineAsync(machine, data, tracefile, ct));
+        }
+        // Machines an earlier network had and this one has not.
+        results.AddRange(Directory.GetFiles(tracefiles, "*.info")
+            .Where(f => !results.Any(r => r.Tracefile == f))
+            .Select(f => new MachineCoverage(Path.GetFileNameWithoutExtension(f), MachineCoverageStatus.Captured, f, LcovTracefile.Load(f).Figures, null)));
+        results.Sort((a, b) => StringComparer.Ordinal.Compare(a.Machine, b.Machine));
 
         var report = new CoverageReport(outputDirectory, results, null);
         var captured = results.Where(m => m.Status == MachineCoverageStatus.Captured).ToList();
@@ -70,6 +83,24 @@ static class NativeCoverage
             if (html is not null) throw new CoverageException($"the HTML report failed: {html}");
         }
         finally { Directory.Delete(staging, recursive: true); }
+    }
+
+    /// <summary>Captures the machine's data beside the report, then adds it to the tracefile an earlier capture wrote.</summary>
+    static async Task<MachineCoverage> AddMachineAsync(string machine, string data, string tracefile, string outputDirectory, CancellationToken ct)
+    {
+        var addedFile = Path.Combine(outputDirectory, machine + ".added.info");
+        try
+        {
+            var added = await CaptureMachineAsync(machine, data, addedFile, ct);
+            if (added.Status == MachineCoverageStatus.Captured)
+            {
+                var merge = await LcovTool.RunAsync("lcov", ["--add-tracefile", tracefile, "--add-tracefile", added.Tracefile!, "--output-file", tracefile], outputDirectory, ct);
+                if (merge is not null) throw new CoverageException($"adding machine '{machine}''s tracefile to the earlier networks' failed: {merge}");
+            }
+            var problem = added.Status == MachineCoverageStatus.Failed ? "this network's capture failed: " + added.Problem : added.Problem;
+            return new(machine, MachineCoverageStatus.Captured, tracefile, LcovTracefile.Load(tracefile).Figures, problem);
+        }
+        finally { File.Delete(addedFile); }
     }
 
     static async Task<MachineCoverage> CaptureMachineAsync(string machine, string data, string tracefile, CancellationToken ct)

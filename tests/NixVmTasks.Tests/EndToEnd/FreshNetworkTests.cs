@@ -1,0 +1,128 @@
+using System.Text.RegularExpressions;
+using NixVmTasks.Tests.Support;
+
+namespace NixVmTasks.Tests.EndToEnd;
+
+/// <summary>
+/// NetworkFixture as a class fixture (a fresh network per test class) and created by a test class
+/// itself (a fresh network per test), next to the assembly-wide one, in a fresh project outside the
+/// repository built with the real dotnet CLI: no test sees another class's or test's guest state,
+/// each network logs into a directory of its own, the declared host port is the assembly network's
+/// alone, every network's coverage adds up in one report, and nothing is left afterwards.
+/// </summary>
+public sealed class FreshNetworkTests(LocalFeed feed)
+{
+    // Each test leaves a mark in the client's /root/marks and expects no mark but its own class's.
+    const string Tests = """
+        using NixVm.Driver.Xunit;
+        using Xunit;
+
+        public abstract class MarkingTests
+        {
+            protected static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+            protected abstract NetworkFixture Network { get; }
+
+            protected async Task<string> MarkAsync(string mark)
+            {
+                await Network["client"].SucceedAsync($"mkdir -p /root/marks && touch /root/marks/{mark}", ct: Ct);
+                return (await Network["client"].SucceedAsync("ls /root/marks", ct: Ct)).Trim();
+            }
+
+            [Fact]
+            public async Task Sees_only_its_own_class_marks() => Assert.Equal(GetType().Name, await MarkAsync(GetType().Name));
+
+            [Fact]
+            public async Task Host_fetches_the_page_through_its_own_port()
+            {
+                using var http = new HttpClient();
+                var page = await http.GetStringAsync($"http://127.0.0.1:{Network["webserver"].ForwardedPorts[80]}/", Ct);
+                Assert.Contains("Hello from webserver", page);
+            }
+        }
+
+        public class FirstClass(NetworkFixture network) : MarkingTests, IClassFixture<NetworkFixture>
+        {
+            protected override NetworkFixture Network => network;
+
+            [Fact]
+            public Task Runs_the_tiny_program_with_hello() => network["webserver"].SucceedAsync("/usr/local/bin/tiny hello first", ct: Ct);
+        }
+
+        public class SecondClass(NetworkFixture network) : MarkingTests, IClassFixture<NetworkFixture>
+        {
+            protected override NetworkFixture Network => network;
+
+            [Fact]
+            public Task Runs_the_tiny_program_without_arguments() => network["webserver"].FailAsync("/usr/local/bin/tiny", ct: Ct);
+        }
+
+        // The assembly's network (WebTests.cs declares it) serves the classes without a fixture of their own.
+        public class SharedClass(NetworkFixture network) : MarkingTests
+        {
+            protected override NetworkFixture Network => network;
+        }
+
+        public class EachTestFresh : MarkingTests, IAsyncLifetime
+        {
+            readonly NetworkFixture network = new();
+
+            protected override NetworkFixture Network => network;
+
+            public ValueTask InitializeAsync() => network.InitializeAsync();
+
+            public ValueTask DisposeAsync() => network.DisposeAsync();
+
+            [Theory]
+            [InlineData("one")]
+            [InlineData("two")]
+            public async Task Starts_with_no_marks(string mark) => Assert.Equal(mark, await MarkAsync(mark));
+        }
+        """;
+
+    [Fact(Timeout = 1_800_000)]
+    public async Task Class_and_test_fixtures_get_fresh_networks_with_their_own_logs_ports_and_merged_coverage()
+    {
+        using var project = new TestProject(feed);
+        File.WriteAllText(Path.Combine(project.ProjectDirectory, "FreshTests.cs"), Tests);
+        var source = Path.Combine(Repo.Root, "tests", "nix-cases", "coverage-tiny.c");
+        File.Copy(source, Path.Combine(project.ProjectDirectory, "machines", "tiny.c"));
+        File.WriteAllText(project.MachineFile, """
+            { nixvm, ... }:
+            let tiny = nixvm.lib.instrumentedProgram { name = "tiny"; src = ./tiny.c; };
+            in {
+              services = [ { name = "httpd"; command = "busybox httpd -f -p 80 -h /var/www"; ready = "nc -z 127.0.0.1 80"; } ];
+              files."/var/www/index.html" = "Hello from webserver\n";
+              files."/usr/local/bin/tiny" = { text = "#!/bin/sh\nexec ${tiny}/bin/tiny \"$@\"\n"; mode = "0755"; };
+            }
+            """);
+
+        var build = await project.BuildAsync("-p:NixVmCoverage=true");
+
+        // WebTests 2, three marking classes 2 each and 1 more each for the fresh ones, 2 rows of the theory (+ its 2 inherited facts).
+        Assert.True(build.ExitCode == 0, build.ToString());
+        Assert.Contains("NixVm: VM tests: 14 passed, 0 failed, 0 skipped", build.Output);
+
+        // One network, one boot, per log directory: the assembly's at the top, a class's below it, a test's below its class's.
+        var logs = Path.Combine(project.ResultsDirectory, "logs");
+        foreach (var dir in new[] { "", "FirstClass", "SecondClass", "EachTestFresh/Starts_with_no_marks", "EachTestFresh/Starts_with_no_marks-2",
+                     "EachTestFresh/Sees_only_its_own_class_marks", "EachTestFresh/Host_fetches_the_page_through_its_own_port" })
+        {
+            var driverLog = await File.ReadAllTextAsync(Path.Combine(logs, dir, "driver.log"), TestContext.Current.CancellationToken);
+            Assert.True(Regex.Matches(driverLog, "all 2 machine\\(s\\) ready").Count == 1, $"{dir}/driver.log:\n{driverLog}");
+            Assert.True(File.Exists(Path.Combine(logs, dir, "webserver.log")), $"{dir}/webserver.log");
+        }
+        Assert.False(Directory.Exists(Path.Combine(logs, "SharedClass")), "the class without a fixture of its own has a network of its own");
+
+        // coverage-tiny.c marks the lines each use runs; the report counts both classes' runs of it, each on its own network.
+        // Without arguments it runs lines that "hello" runs too, then the usage message and `return 2;`.
+        var marked = File.ReadLines(source).Where(l => Regex.IsMatch(l, @"/\* hit: [a-z ]+ \*/")).ToList();
+        var hit = marked.Count(l => l.Contains("hello */") || l.Contains("usage:") || l.Contains("return 2;"));
+        Assert.Matches($@"NixVm coverage: client no coverage data; webserver lines [\d.]+% \({hit}/{marked.Count}\)", build.Output);
+        Assert.DoesNotContain("NIXVM064", build.Output);
+        Assert.DoesNotContain("NIXVM065", build.Output);
+
+        Assert.Empty(project.LeftoverProcesses());
+        Assert.Empty(Directory.EnumerateFileSystemEntries(project.RunDirectory));
+    }
+}
