@@ -88,9 +88,13 @@ sealed class NoOpBuildBenchmark(TextWriter output)
         return clock.Elapsed.TotalSeconds;
     }
 
-    internal static async Task DotnetAsync(string directory, CancellationToken ct, params string[] args)
+    internal static Task DotnetAsync(string directory, CancellationToken ct, params string[] args) => DotnetAsync(directory, null, ct, args);
+
+    /// <summary>dotnet with these environment variables added; throws with its output when it fails.</summary>
+    internal static async Task DotnetAsync(string directory, IReadOnlyDictionary<string, string?>? env, CancellationToken ct, params string[] args)
     {
         var psi = new ProcessStartInfo("dotnet", args) { WorkingDirectory = directory, RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var (k, v) in env ?? new Dictionary<string, string?>()) psi.Environment[k] = v;
         using var p = Process.Start(psi)!;
         var stdout = p.StandardOutput.ReadToEndAsync(ct);
         var stderr = p.StandardError.ReadToEndAsync(ct);

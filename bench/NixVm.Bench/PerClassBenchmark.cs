@@ -1,0 +1,133 @@
+using System.Diagnostics;
+using NixVm.Driver;
+using NixVm.Shared;
+
+namespace NixVm.Bench;
+
+/// <summary>
+/// What a fresh network per test class costs: the same 10-class xunit suite against a 2-machine
+/// network (a web server and a client, declared in the project and built by the packed NixVmTasks)
+/// run with one network for the assembly (<c>AssemblyFixture(typeof(NetworkFixture))</c>, the
+/// baseline) and with a network per class (<c>IClassFixture&lt;NetworkFixture&gt;</c>): as xunit
+/// runs it by default (classes in parallel), with classes one after the other (<c>-parallel none</c>),
+/// and in parallel with snapshots off (every machine boots). Runs alternate, so all see the same host.
+/// </summary>
+sealed class PerClassBenchmark(TextWriter output)
+{
+    const int Classes = 10;
+
+    sealed record Variant(string Name, string Suite, string[] Arguments, bool Snapshots = true);
+
+    public async Task RunAsync(string repoRoot, int rounds, CancellationToken ct)
+    {
+        var root = Directory.CreateTempSubdirectory("nixvm-bench-perclass-").FullName;
+        var run = Path.Combine(root, "run");
+        Directory.CreateDirectory(run);
+        // A private packages folder: the packed version does not change with uncommitted edits.
+        var env = new Dictionary<string, string?> { ["NUGET_PACKAGES"] = Path.Combine(root, "packages"), ["XDG_RUNTIME_DIR"] = run };
+        try
+        {
+            var feed = Path.Combine(root, "feed");
+            await NoOpBuildBenchmark.DotnetAsync(repoRoot, env, ct, "pack", "NixVmTasks.Packages.slnf", "-c", "Release", "-o", feed);
+            var version = Path.GetFileNameWithoutExtension(Directory.GetFiles(feed, "NixVmTasks.0*.nupkg").Single())["NixVmTasks.".Length..];
+            File.WriteAllText(Path.Combine(root, "nuget.config"),
+                $"<configuration><packageSources><add key=\"local\" value=\"{feed}\" /></packageSources></configuration>");
+            var shared = Suite(root, "SharedSuite", version, "[assembly: AssemblyFixture(typeof(NetworkFixture))]", "");
+            var perClass = Suite(root, "PerClassSuite", version, "", ", IClassFixture<NetworkFixture>");
+            foreach (var suite in new[] { shared, perClass }) await NoOpBuildBenchmark.DotnetAsync(suite, env, ct, "build", "-c", "Release");
+
+            Variant[] variants =
+            [
+                new("shared network (baseline)", shared, []),
+                new("fresh network per class, classes in parallel (xunit's default)", perClass, []),
+                new("fresh network per class, one class at a time (-parallel none)", perClass, ["-parallel", "none"]),
+                new("fresh network per class, in parallel, snapshots off (every machine boots)", perClass, [], Snapshots: false),
+            ];
+            foreach (var v in variants) await RunSuiteAsync(v, env, ct);   // warm-up: snapshots saved, files cached
+            var times = variants.ToDictionary(v => v, _ => new List<double>());
+            for (var i = 0; i < rounds; i++)
+                foreach (var v in variants) times[v].Add(await RunSuiteAsync(v, env, ct));
+
+            var baseline = Stats.Median(times[variants[0]]);
+            output.WriteLine($"per-class suite: {Classes} classes x 3 tests on 2 machines, test process wall time, {rounds} runs each (alternating)");
+            foreach (var v in variants)
+            {
+                var median = Stats.Median(times[v]);
+                var ratio = v == variants[0] ? "" : $"   {median / baseline:0.00}x the shared network" + (v == variants[1] ? " (target <= 1.50x)" : "");
+                output.WriteLine($"  {v.Name}: median {median:0.00} s [{Stats.Format(times[v])}]{ratio}");
+            }
+            var left = Leftovers.Processes(run).Count + Directory.GetFileSystemEntries(run).Length;
+            output.WriteLine($"  left behind after all runs: {left} processes or state directories   load {VirtualNetwork.HostLoad()}");
+        }
+        finally
+        {
+            await NoOpBuildBenchmark.DotnetAsync(root, env, CancellationToken.None, "build-server", "shutdown");
+            Directory.Delete(root, recursive: true);
+        }
+    }
+
+    /// <summary>One run of the suite's test executable; its wall time. Every test must pass.</summary>
+    static async Task<double> RunSuiteAsync(Variant v, IReadOnlyDictionary<string, string?> env, CancellationToken ct)
+    {
+        var assembly = Path.Combine(v.Suite, "bin", "Release", "net10.0", Path.GetFileName(v.Suite) + ".dll");
+        var snapshots = new Dictionary<string, string?>(env) { [Contract.Environment.Snapshots] = v.Snapshots ? "1" : "0" };
+        var clock = Stopwatch.StartNew();
+        await NoOpBuildBenchmark.DotnetAsync(v.Suite, snapshots, ct, ["exec", assembly, "-noColor", .. v.Arguments]);
+        return clock.Elapsed.TotalSeconds;
+    }
+
+    /// <summary>A test project with <see cref="Classes"/> classes of three tests each, declaring the web server and client.</summary>
+    static string Suite(string root, string name, string version, string assemblyFixture, string classFixture)
+    {
+        var dir = Path.Combine(root, name);
+        Directory.CreateDirectory(dir);
+        File.WriteAllText(Path.Combine(dir, name + ".csproj"), $"""
+            <Project Sdk="Microsoft.NET.Sdk">
+              <PropertyGroup>
+                <TargetFramework>net10.0</TargetFramework>
+                <OutputType>Exe</OutputType>
+                <ImplicitUsings>enable</ImplicitUsings>
+                <NixVmRunTestsOnBuild>false</NixVmRunTestsOnBuild>
+              </PropertyGroup>
+              <ItemGroup>
+                <PackageReference Include="xunit.v3" Version="4.0.2" />
+                <PackageReference Include="NixVmTasks" Version="{version}" />
+                <VirtualMachine Include="server" NixFile="server.nix" />
+                <VirtualMachine Include="client" />
+              </ItemGroup>
+            </Project>
+            """);
+        File.WriteAllText(Path.Combine(dir, "server.nix"), """
+            {
+              services = [ { name = "httpd"; command = "busybox httpd -f -p 80 -h /var/www"; ready = "nc -z 127.0.0.1 80"; } ];
+              files."/var/www/index.html" = "Hello from server\n";
+            }
+            """);
+        var classes = Enumerable.Range(1, Classes).Select(i => $$"""
+            public class Class{{i:00}}(NetworkFixture network){{classFixture}}
+            {
+                static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+                [Fact]
+                public async Task Client_fetches_the_page() =>
+                    Assert.Contains("Hello from server", await network["client"].SucceedAsync("wget -qO- http://server/", ct: Ct));
+
+                [Fact]
+                public async Task A_file_written_on_the_server_is_served()
+                {
+                    await network["server"].SucceedAsync("echo {{i}} > /var/www/class{{i}}.txt", ct: Ct);
+                    Assert.Equal("{{i}}\n", await network["client"].SucceedAsync("wget -qO- http://server/class{{i}}.txt", ct: Ct));
+                }
+
+                [Fact]
+                public async Task Both_machines_run_commands()
+                {
+                    foreach (var m in new[] { "server", "client" }) await network[m].SucceedAsync("uname -a && ls /etc >/dev/null", ct: Ct);
+                }
+            }
+            """);
+        File.WriteAllText(Path.Combine(dir, "Tests.cs"),
+            $"using NixVm.Driver.Xunit;\nusing Xunit;\n\n{assemblyFixture}\n\n{string.Join("\n\n", classes)}\n");
+        return dir;
+    }
+}
