@@ -76,16 +76,19 @@ public class NetworkFixture : IAsyncLifetime
     {
         if (network is not null)
         {
+            // Not the test's token: a cancelled or timed-out test still leaves its coverage and logs
+            // (each step here has a timeout of its own).
+            var ct = CancellationToken.None;
             try
             {
                 // Services stop first: a program writes its coverage data when it exits.
-                try { await network.StopServicesAsync(TestContext.Current.CancellationToken); }
+                try { await network.StopServicesAsync(ct); }
                 catch (NixVmException e)
                 {
                     network.Log.Driver($"could not stop the services: {e.Message}"); // collect what exists
                 }
                 if (coverageDirectory is not null)
-                    Coverage = await CoverageCollector.CollectAsync(network, coverageDirectory, TestContext.Current.CancellationToken);
+                    Coverage = await CoverageCollector.CollectAsync(network, coverageDirectory, ct);
             }
             finally { await network.DisposeAsync(); }
         }

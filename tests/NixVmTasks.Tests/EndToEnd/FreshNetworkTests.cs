@@ -8,7 +8,8 @@ namespace NixVmTasks.Tests.EndToEnd;
 /// itself (a fresh network per test), next to the assembly-wide one, in a fresh project outside the
 /// repository built with the real dotnet CLI: no test sees another class's or test's guest state,
 /// each network logs into a directory of its own, the declared host port is the assembly network's
-/// alone, every network's coverage adds up in one report, and nothing is left afterwards.
+/// alone, every network's coverage adds up in one report, and nothing is left afterwards, also of a
+/// class whose test failed and of a test that was cancelled.
 /// </summary>
 public sealed class FreshNetworkTests(LocalFeed feed)
 {
@@ -77,11 +78,31 @@ public sealed class FreshNetworkTests(LocalFeed feed)
             [InlineData("one")]
             [InlineData("two")]
             public async Task Starts_with_no_marks(string mark) => Assert.Equal(mark, await MarkAsync(mark));
+
+            // The network goes with a cancelled test all the same.
+            [Fact]
+            public async Task Is_cancelled_while_a_command_runs()
+            {
+                var sleep = network["client"].SucceedAsync("sleep 600", ct: Ct);
+                await network["webserver"].SucceedAsync("true", ct: Ct);
+                TestContext.Current.CancelCurrentTest();
+                await sleep;
+            }
+        }
+
+        public class FailingClass(NetworkFixture network) : IClassFixture<NetworkFixture>
+        {
+            [Fact]
+            public async Task Fails_after_starting_a_process()
+            {
+                await network["client"].SucceedAsync("sleep 600 >/dev/null 2>&1 &", ct: TestContext.Current.CancellationToken);
+                Assert.Fail("a failing test");
+            }
         }
         """;
 
     [Fact(Timeout = 1_800_000)]
-    public async Task Class_and_test_fixtures_get_fresh_networks_with_their_own_logs_ports_and_merged_coverage()
+    public async Task Class_and_test_networks_are_fresh_log_apart_use_free_ports_add_up_coverage_and_leave_nothing()
     {
         using var project = new TestProject(feed);
         File.WriteAllText(Path.Combine(project.ProjectDirectory, "FreshTests.cs"), Tests);
@@ -99,19 +120,23 @@ public sealed class FreshNetworkTests(LocalFeed feed)
 
         var build = await project.BuildAsync("-p:NixVmCoverage=true");
 
-        // WebTests 2, three marking classes 2 each and 1 more each for the fresh ones, 2 rows of the theory (+ its 2 inherited facts).
-        Assert.True(build.ExitCode == 0, build.ToString());
-        Assert.Contains("NixVm: VM tests: 14 passed, 0 failed, 0 skipped", build.Output);
+        // WebTests 2, the marking classes 2 each, 1 more each for FirstClass and SecondClass, 2 rows of the theory; 2 fail.
+        Assert.Contains("NixVm: VM tests: 14 passed, 2 failed, 0 skipped", build.Output);
+        Assert.Contains("error NIXVM040: VM test failed: FailingClass.Fails_after_starting_a_process: Assert.Fail(): a failing test", build.Output);
+        Assert.Contains("error NIXVM040: VM test failed: EachTestFresh.Is_cancelled_while_a_command_runs:", build.Output);
+        Assert.DoesNotContain("error NIXVM040: VM test failed: FirstClass", build.Output);
 
         // One network, one boot, per log directory: the assembly's at the top, a class's below it, a test's below its class's.
         var logs = Path.Combine(project.ResultsDirectory, "logs");
-        foreach (var dir in new[] { "", "FirstClass", "SecondClass", "EachTestFresh/Starts_with_no_marks", "EachTestFresh/Starts_with_no_marks-2",
+        foreach (var dir in new[] { "", "FirstClass", "SecondClass", "FailingClass", "EachTestFresh/Starts_with_no_marks", "EachTestFresh/Starts_with_no_marks-2",
                      "EachTestFresh/Sees_only_its_own_class_marks", "EachTestFresh/Host_fetches_the_page_through_its_own_port" })
         {
             var driverLog = await File.ReadAllTextAsync(Path.Combine(logs, dir, "driver.log"), TestContext.Current.CancellationToken);
             Assert.True(Regex.Matches(driverLog, "all 2 machine\\(s\\) ready").Count == 1, $"{dir}/driver.log:\n{driverLog}");
+            Assert.EndsWith("network stopped\n", driverLog);
             Assert.True(File.Exists(Path.Combine(logs, dir, "webserver.log")), $"{dir}/webserver.log");
         }
+        Assert.EndsWith("network stopped\n", await File.ReadAllTextAsync(Path.Combine(logs, "EachTestFresh", "Is_cancelled_while_a_command_runs", "driver.log"), TestContext.Current.CancellationToken));
         Assert.False(Directory.Exists(Path.Combine(logs, "SharedClass")), "the class without a fixture of its own has a network of its own");
 
         // coverage-tiny.c marks the lines each use runs; the report counts both classes' runs of it, each on its own network.
