@@ -18,27 +18,12 @@ sealed class BuildKills(TextWriter output, Random random)
         var project = Path.Combine(root, "Soak");
         try
         {
-            var feed = Path.Combine(root, "feed");
-            await NoOpBuildBenchmark.DotnetAsync(repoRoot, ct, "pack", Path.Combine(repoRoot, "tasks/NixVmTasks/NixVmTasks.csproj"), "-c", "Release", "-o", feed);
-            var version = Path.GetFileNameWithoutExtension(Directory.GetFiles(feed, "*.nupkg").Single())["NixVmTasks.".Length..];
-            File.WriteAllText(Path.Combine(root, "nuget.config"),
-                $"<configuration><packageSources><add key=\"local\" value=\"{feed}\" /></packageSources></configuration>");
-            Directory.CreateDirectory(project);
+            var version = await BenchProjects.PackAsync(repoRoot, root, ct);
             Directory.CreateDirectory(run);
-            File.WriteAllText(Path.Combine(project, "Soak.csproj"), $"""
-                <Project Sdk="Microsoft.NET.Sdk">
-                  <PropertyGroup>
-                    <TargetFramework>net10.0</TargetFramework>
-                    <OutputType>Exe</OutputType>
-                    <NixVmRunTestsOnBuild>true</NixVmRunTestsOnBuild>
-                  </PropertyGroup>
-                  <ItemGroup>
-                    <PackageReference Include="xunit.v3" Version="4.0.2" />
-                    <PackageReference Include="NixVmTasks" Version="{version}" />
-                    <VirtualMachine Include="a" NixFile="a.nix" />
-                    <VirtualMachine Include="b" />
-                  </ItemGroup>
-                </Project>
+            BenchProjects.WriteProject(project, "Soak", "<NixVmRunTestsOnBuild>true</NixVmRunTestsOnBuild>", $"""
+                <PackageReference Include="NixVmTasks" Version="{version}" />
+                <VirtualMachine Include="a" NixFile="a.nix" />
+                <VirtualMachine Include="b" />
                 """);
             File.WriteAllText(Path.Combine(project, "Tests.cs"), """
                 using System.Threading.Tasks;

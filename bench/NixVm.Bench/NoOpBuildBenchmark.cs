@@ -16,11 +16,7 @@ sealed class NoOpBuildBenchmark(TextWriter output)
         var root = Directory.CreateTempSubdirectory("nixvm-bench-noop-").FullName;
         try
         {
-            var feed = Path.Combine(root, "feed");
-            await DotnetAsync(repoRoot, ct, "pack", Path.Combine(repoRoot, "tasks/NixVmTasks/NixVmTasks.csproj"), "-c", "Release", "-o", feed);
-            var version = Path.GetFileNameWithoutExtension(Directory.GetFiles(feed, "*.nupkg").Single())["NixVmTasks.".Length..];
-            File.WriteAllText(Path.Combine(root, "nuget.config"),
-                $"<configuration><packageSources><add key=\"local\" value=\"{feed}\" /></packageSources></configuration>");
+            var version = await BenchProjects.PackAsync(repoRoot, root, ct);
             Library(root);
             var withVms = Project(root, "WithVms", $"""
                 <PackageReference Include="NixVmTasks" Version="{version}" />
@@ -53,20 +49,9 @@ sealed class NoOpBuildBenchmark(TextWriter output)
     static string Project(string root, string name, string items, string runTests)
     {
         var dir = Path.Combine(root, name);
-        Directory.CreateDirectory(dir);
-        File.WriteAllText(Path.Combine(dir, name + ".csproj"), $"""
-            <Project Sdk="Microsoft.NET.Sdk">
-              <PropertyGroup>
-                <TargetFramework>net10.0</TargetFramework>
-                <OutputType>Exe</OutputType>
-                <NixVmRunTestsOnBuild>{runTests}</NixVmRunTestsOnBuild>
-              </PropertyGroup>
-              <ItemGroup>
-                <PackageReference Include="xunit.v3" Version="4.0.2" />
-                <ProjectReference Include="../Lib/Lib.csproj" />
-                {items}
-              </ItemGroup>
-            </Project>
+        BenchProjects.WriteProject(dir, name, $"<NixVmRunTestsOnBuild>{runTests}</NixVmRunTestsOnBuild>", $"""
+            <ProjectReference Include="../Lib/Lib.csproj" />
+            {items}
             """);
         File.WriteAllText(Path.Combine(dir, "Tests.cs"), "public class Tests { [Xunit.Fact] public void Passes() { } }");
         return dir;

@@ -23,15 +23,10 @@ sealed class PerClassBenchmark(TextWriter output)
         var root = Directory.CreateTempSubdirectory("nixvm-bench-perclass-").FullName;
         var run = Path.Combine(root, "run");
         Directory.CreateDirectory(run);
-        // A private packages folder: the packed version does not change with uncommitted edits.
         var env = new Dictionary<string, string?> { ["NUGET_PACKAGES"] = Path.Combine(root, "packages"), ["XDG_RUNTIME_DIR"] = run };
         try
         {
-            var feed = Path.Combine(root, "feed");
-            await NoOpBuildBenchmark.DotnetAsync(repoRoot, env, ct, "pack", "NixVmTasks.Packages.slnf", "-c", "Release", "-o", feed);
-            var version = Path.GetFileNameWithoutExtension(Directory.GetFiles(feed, "NixVmTasks.0*.nupkg").Single())["NixVmTasks.".Length..];
-            File.WriteAllText(Path.Combine(root, "nuget.config"),
-                $"<configuration><packageSources><add key=\"local\" value=\"{feed}\" /></packageSources></configuration>");
+            var version = await BenchProjects.PackAsync(repoRoot, root, ct);
             var shared = Suite(root, "SharedSuite", version, "[assembly: AssemblyFixture(typeof(NetworkFixture))]", "");
             var perClass = Suite(root, "PerClassSuite", version, "", ", IClassFixture<NetworkFixture>");
             foreach (var suite in new[] { shared, perClass }) await NoOpBuildBenchmark.DotnetAsync(suite, env, ct, "build", "-c", "Release");
@@ -80,22 +75,10 @@ sealed class PerClassBenchmark(TextWriter output)
     static string Suite(string root, string name, string version, string assemblyFixture, string classFixture)
     {
         var dir = Path.Combine(root, name);
-        Directory.CreateDirectory(dir);
-        File.WriteAllText(Path.Combine(dir, name + ".csproj"), $"""
-            <Project Sdk="Microsoft.NET.Sdk">
-              <PropertyGroup>
-                <TargetFramework>net10.0</TargetFramework>
-                <OutputType>Exe</OutputType>
-                <ImplicitUsings>enable</ImplicitUsings>
-                <NixVmRunTestsOnBuild>false</NixVmRunTestsOnBuild>
-              </PropertyGroup>
-              <ItemGroup>
-                <PackageReference Include="xunit.v3" Version="4.0.2" />
-                <PackageReference Include="NixVmTasks" Version="{version}" />
-                <VirtualMachine Include="server" NixFile="server.nix" />
-                <VirtualMachine Include="client" />
-              </ItemGroup>
-            </Project>
+        BenchProjects.WriteProject(dir, name, "<ImplicitUsings>enable</ImplicitUsings><NixVmRunTestsOnBuild>false</NixVmRunTestsOnBuild>", $"""
+            <PackageReference Include="NixVmTasks" Version="{version}" />
+            <VirtualMachine Include="server" NixFile="server.nix" />
+            <VirtualMachine Include="client" />
             """);
         File.WriteAllText(Path.Combine(dir, "server.nix"), """
             {

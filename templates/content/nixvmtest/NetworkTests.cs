@@ -2,6 +2,8 @@ using NixVm.Driver.Xunit;
 using Xunit;
 
 // One network for the whole test assembly: booted before the first test, stopped after the last.
+// A class that needs a network nobody else touches declares IClassFixture<NetworkFixture> instead
+// (a fresh network per class; see the README of NixVmTasks: "a fresh one per class, or per test").
 [assembly: AssemblyFixture(typeof(NetworkFixture))]
 // The tests share that network and some change it (a cut link), so they run one at a time:
 // in parallel, another class's request would fail while this class has the client's cable pulled.
