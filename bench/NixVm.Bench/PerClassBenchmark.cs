@@ -28,7 +28,7 @@ sealed class PerClassBenchmark(TextWriter output)
         {
             var version = await BenchProjects.PackAsync(repoRoot, root, ct);
             var shared = Suite(root, "SharedSuite", version, "[assembly: AssemblyFixture(typeof(NetworkFixture))]", "");
-            var perClass = Suite(root, "PerClassSuite", version, "", ", IClassFixture<NetworkFixture>");
+            var perClass = Suite(root, "PerClassSuite", version, "", " : IClassFixture<NetworkFixture>");
             foreach (var suite in new[] { shared, perClass }) await NoOpBuildBenchmark.DotnetAsync(suite, env, ct, "build", "-c", "Release");
 
             Variant[] variants =
