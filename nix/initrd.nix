@@ -41,6 +41,7 @@ let
     passAsFile = [ "fstabShares" "contractsSh" ];
     ncScript = ./guest/nc.sh;
     stopServicesScript = ./guest/stop-services.sh;
+    goaheadSource = ./guest/goahead.c;
   };
   # Shared by machines with the same module closure.
   moduleArchive = modules: derivation {

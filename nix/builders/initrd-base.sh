@@ -32,9 +32,10 @@ cp "$fstabEarly" "$r/.nixvm/fstab.early"
 cp "$fstabSharesPath" "$r/.nixvm/fstab.shares"
 cp "$contractsShPath" "$r/.nixvm/contracts.sh"
 cp "$bash" "$r/.nixvm/bin/bash"
+gcc -static -Os -s -o "$r/.nixvm/bin/nixvm-goahead" "$goaheadSource"
 
 chmod -R u+w,go-w "$r"
-chmod 0755 "$r/init" "$r/.nixvm/bin/nixvm-stop-services" "$r/.nixvm/bin/nc" "$r/.nixvm/bin/busybox" "$r/.nixvm/bin/bash"
+chmod 0755 "$r/init" "$r/.nixvm/bin/nixvm-stop-services" "$r/.nixvm/bin/nc" "$r/.nixvm/bin/busybox" "$r/.nixvm/bin/bash" "$r/.nixvm/bin/nixvm-goahead"
 chmod 1777 "$r/tmp"
 chmod 0700 "$r/root"
 # shellcheck source=cpio.sh # ($cpioFunctions)

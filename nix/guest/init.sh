@@ -64,8 +64,7 @@ mount_shares() { # /.nixvm/fstab.shares; on failure, name the first mount missin
 # nixpkgs driver does not): nothing machine- or moment-specific has happened yet and no 9p share
 # is mounted (virtio-9p refuses migration once mounted), so the host may save the machine here and
 # later restore it instead of booting (tasks/NixVm.Driver/Machines/Snapshots). The go-ahead line
-# carries what must be fresh after a restore: the host's clock, entropy, and whether it restored.
-restored=0
+# carries what must be fresh after a restore: the host's clock and entropy.
 goahead() {
   port='' i=0
   while [ -z "$port" ]; do
@@ -80,19 +79,14 @@ goahead() {
   done
   exec 3<>"$port" || fatal "open $port"
   echo nixvm-waiting >&3
-  read -r now seed restored <&3 || fatal "read the go-ahead from $port"
+  read -r now seed <&3 || fatal "read the go-ahead from $port"
   exec 3>&-
-  date -s "@$now" >/dev/null || fatal "set the clock"
-  echo "$seed" >/dev/urandom || fatal "add the host's entropy"
+  nixvm-goahead "$now" "$seed" || fatal "set the clock and reseed the random number generator (see the message above)"
 }
 case " $cmdline " in *" nixvm.goahead "*) step go-ahead point; goahead ;; esac
 
 step 9p mounts
 mount_shares
-# A restored guest's random generator would repeat the saved one's output until its next reseed:
-# reseed now from the pool that holds the host's entropy (ioctl RNDRESEEDCRNG; perl is the host's).
-[ "$restored" = 0 ] || /usr/bin/perl -e 'open(F, ">", "/dev/urandom") && ioctl(F, 0x5207, 0) or exit 1' ||
-  fatal "reseed the random number generator"
 
 step network
 # Network: eth0 is the SLiRP NIC (host forwards only), eth<k> the k-th VLAN of this machine,

@@ -8,8 +8,8 @@ namespace NixVm.Driver.Machines;
 /// <summary>
 /// The host end of the guest's go-ahead point (nix/guest/init.sh, with <see cref="KernelParameter"/>):
 /// before anything machine- or moment-specific, the guest says <see cref="WaitingLine"/> on the
-/// <see cref="PortName"/> virtio port and waits for one line: the host's clock (whole seconds,
-/// rounded), 32 bytes of entropy and whether the machine was restored. A snapshot is taken while it waits.
+/// <see cref="PortName"/> virtio port and waits for one line: the host's clock (Unix time in
+/// milliseconds) and 32 bytes of entropy (hex), which nix/guest/goahead.c sets and credits. A snapshot is taken while it waits.
 /// </summary>
 sealed class GoAheadPort(Socket socket) : IDisposable
 {
@@ -36,10 +36,10 @@ sealed class GoAheadPort(Socket socket) : IDisposable
     }
 
     /// <summary>Lets the guest go on, with the clock and entropy it must not keep from a snapshot.</summary>
-    public async Task SendAsync(bool restored, CancellationToken ct)
+    public async Task SendAsync(CancellationToken ct)
     {
-        var now = Math.Round(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() / 1000.0).ToString(CultureInfo.InvariantCulture);
-        var line = $"{now} {Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32))} {(restored ? 1 : 0)}\n";
+        var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture);
+        var line = $"{now} {Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32))}\n";
         await stream.WriteAsync(Encoding.ASCII.GetBytes(line), ct);
     }
 

@@ -97,13 +97,12 @@ public sealed partial class Machine
             return;
         }
         env["QEMU_KERNEL_PARAMS"] = $"{identity.KernelParameters} {GoAheadPort.KernelParameter}".TrimStart();
-        var restored = await TryRestoreAsync(env, identity, ct);
-        if (!restored)
+        if (!await TryRestoreAsync(env, identity, ct))
         {
             await LaunchAsync(env, null, ct);
             await SaveAtGoAheadPointAsync(identity, ct);
         }
-        await boot!.GoAhead.SendAsync(restored, ct);
+        await boot!.GoAhead.SendAsync(ct);
     }
 
     /// <summary>Launches QEMU (loading <paramref name="restoreFrom"/> if given) and waits until it has connected.</summary>
