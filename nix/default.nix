@@ -1,9 +1,13 @@
 # Entry point of the nixvm Nix side (host backend: stock kernel + busybox initramfs, the host's
 # /usr shared over 9p). Needs no nixpkgs: plain derivations with /bin/sh and host tools.
 #   nixvm = import ./nix { };   nixvm.buildVms { name = "web"; machines = { ... }; }
-{ kernelDir ? null }:
+# runner: the directory of nixvm-runner, which runTests reads test results with; by default
+# tools/runner/ beside this directory, where the package has it (and a build of NixVm.Runner puts
+# it in a checkout).
+{ kernelDir ? null, runner ? null }:
 let
   dir = if kernelDir != null then toString kernelDir else (import ./lib.nix).kernelDirectory;
+  runnerDir = if runner != null then toString runner else toString ../tools/runner;
 
   kernel =
     if builtins.substring 0 1 dir != "/" then throw "nixvm: the kernel directory '${dir}' must be an absolute path"
@@ -33,7 +37,7 @@ let
   self = {
     inherit buildVms fromDeclaration;
     # The VM tests inside a derivation; see nix/run-tests.nix.
-    runTests = import ./run-tests.nix { inherit buildVms fromDeclaration; cachedAccelerator = import ./accelerator.nix { inherit (import ./lib.nix) cacheDir; }; };
+    runTests = import ./run-tests.nix { inherit buildVms fromDeclaration runnerDir; cachedAccelerator = import ./accelerator.nix { inherit (import ./lib.nix) cacheDir; }; };
     # Machines as NixOS modules (needs nixpkgs): nixos { nixpkgs ? <nixpkgs>; }.buildVms { … }.
     nixos = import ./backends/nixos.nix;
     lib = import ./lib.nix // {

@@ -11,7 +11,9 @@
 #   assembly: the test assembly's file name; by default the folder's only *.runtimeconfig.json
 #   accelerator: "auto" takes the verdict the driver cached for this host (nix/accelerator.nix), so
 #            the build does not probe KVM again; without one the build probes (15 s at most)
-{ buildVms, fromDeclaration, cachedAccelerator }:
+# The builder reads the results with `nixvm-runner results` (runnerDir, from nix/default.nix): the
+# same JUnit reader as the build's, so both count and name failures alike.
+{ buildVms, fromDeclaration, cachedAccelerator, runnerDir }:
 { network, tests, name ? null, assembly ? null, testArgs ? [ ], timeout ? 3600, coverage ? false
 , requireKvm ? false, accelerator ? (if requireKvm then "kvm" else "auto") }:
 let
@@ -38,6 +40,9 @@ let
     else if !(pathExists testsPath)
     then fail "tests" "${toString tests} does not exist; build the test project first (dotnet build)"
     else builtins.path { path = testsPath; name = "${testName}-tests"; };
+  runner =
+    if pathExists (runnerDir + "/nixvm-runner.dll") then builtins.path { path = /. + runnerDir; name = "nixvm-runner"; }
+    else throw "nixvm: runTests '${testName}': nixvm-runner, which reads the test results, is not in ${runnerDir}: the NixVmTasks package has it in tools/runner/ beside nix/; in a checkout of NixVmTasks, dotnet build tasks/NixVm.Runner puts it there (or import nix { runner = <its directory>; })";
 in
 if !(isInt timeout) || timeout < 1 then fail "timeout" "must be a positive number of seconds"
 else if !(elem accelerator [ "auto" "kvm" "tcg" ]) then fail "accelerator" "'${toString accelerator}' is not one of auto, kvm, tcg"
@@ -47,7 +52,7 @@ else derivation {
   system = builtins.currentSystem;
   builder = "/bin/sh";
   args = [ ./builders/run-tests.sh ];
-  junitCounts = ./builders/junit-counts.sh;
+  inherit runner;
   # The host backend runs the builder's own QEMU, vde2, dotnet and /usr in the guests.
   PATH = "/usr/local/bin:/usr/bin:/bin";
   network = vms;

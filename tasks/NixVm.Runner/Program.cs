@@ -5,7 +5,7 @@ using NixVm.Shared;
 
 // nixvm-runner: keeps a virtual network up for interactive use (the seed's run-vms, driven by our
 // driver): boots every machine, prints where each one is, and stops everything on SIGINT/SIGTERM.
-// `doctor` checks the host (Doctor/).
+// `doctor` checks the host (Doctor/); `results` reads a test run's JUnit file for runTests (Results/).
 
 var manifest = new Option<string>("--manifest") { Required = true, Description = "network.json, or the nix-build result that holds it" };
 var logs = new Option<string?>("--logs") { Description = "directory for <machine>.log and driver.log" };
@@ -57,5 +57,9 @@ up.SetAction(async (parse, _) =>
 var doctor = new Command("doctor", "check that this host can build and run NixVmTasks networks; exit code 1 when something required is missing");
 doctor.SetAction(_ => NixVm.Runner.Doctor.DoctorReport.Print([.. NixVm.Runner.Doctor.HostChecks.Run()], Console.Out));
 
-var root = new RootCommand("NixVmTasks network runner") { up, doctor };
+var junit = new Argument<string>("junit") { Description = "the JUnit file of a test run (xunit v3's -result-junit)" };
+var results = new Command("results", "print a test run's failed tests and counts from its JUnit file; exit code 1 when a test failed or none ran") { junit };
+results.SetAction(parse => NixVm.Runner.Results.ResultsCommand.Print(parse.GetValue(junit)!, Console.Out));
+
+var root = new RootCommand("NixVmTasks network runner") { up, doctor, results };
 return await root.Parse(args).InvokeAsync();

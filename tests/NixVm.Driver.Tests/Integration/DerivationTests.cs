@@ -89,6 +89,16 @@ public class DerivationTests(WebTestsBuild sample)
     }
 
     [Fact(Timeout = 600_000)]
+    public async Task Without_nixvm_runner_the_report_says_where_it_looked()
+    {
+        using var tests = new TempDirectory();
+        var r = await Commands.NixAsync("nix-instantiate", "-E",
+            $"(import {Repo.PathOf("nix")} {{ runner = /nonexistent/runner; }}).runTests {{ network = {{ name = \"t\"; machines.a = {{ }}; }}; tests = {tests.Path}; }}");
+        Assert.NotEqual(0, r.ExitCode);
+        Assert.Contains("error: nixvm: runTests 't': nixvm-runner, which reads the test results, is not in /nonexistent/runner", r.Stderr);
+    }
+
+    [Fact(Timeout = 600_000)]
     public async Task A_failing_test_fails_the_build_and_the_log_names_it()
     {
         var r = await Commands.NixAsync(["nix-build", TestNetwork.Case("derivation-failing"), "--no-out-link", .. TestsArgs]);

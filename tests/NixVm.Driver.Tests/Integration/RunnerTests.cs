@@ -4,9 +4,9 @@ using NixVm.Shared;
 namespace NixVm.Driver.Tests.Integration;
 
 /// <summary>
-/// nixvm-runner: `up` as NixVmUp starts it (readiness is a file, not a line of its output), and
+/// nixvm-runner: `up` as NixVmUp starts it (readiness is a file, not a line of its output),
 /// `doctor` looking where the contract says (Contract's cache and kernel directory rules,
-/// AcceleratorCache's verdicts).
+/// AcceleratorCache's verdicts), and `results` as runTests' builder reads a test run with it.
 /// </summary>
 public class RunnerTests
 {
@@ -50,11 +50,46 @@ public class RunnerTests
         var cache = Contract.CacheDirectory(environment.GetValueOrDefault);
         await AcceleratorCache.WriteAsync(cache, new() { [AcceleratorCache.Key("qemu@1", "/guest")] = new("tcg", "cached for this test") }, Ct);
 
-        var output = await NixVmRunner.DoctorAsync(environment);
+        var (_, output) = await NixVmRunner.RunAsync(["doctor"], environment);
 
         Assert.Contains($"guest kernel: none in {Contract.KernelDirectory(environment.GetValueOrDefault)}", output);
         // The verdict is shown when /dev/kvm opens (as root here), else why KVM cannot be used.
         Assert.Contains(KvmOpens() ? "last probe: tcg (cached for this test)" : "/dev/kvm", output);
+    }
+
+    [Fact(Timeout = 120_000)]
+    public async Task Results_names_each_failed_test_and_counts_skipped_tests_as_skipped()
+    {
+        using var temp = new TempDirectory();
+        var junit = temp.File("Web.Tests.junit.xml");
+        await File.WriteAllTextAsync(junit, """
+            <?xml version="1.0" encoding="utf-8"?>
+            <testsuites><testsuite name="Web.Tests" tests="4" failures="1" errors="1" skipped="1">
+            <testcase name="WebTests.Passes" classname="WebTests" time="0.5" />
+            <testcase name="WebTests.Later" classname="WebTests" time="0"><skipped message="not yet" /></testcase>
+            <testcase name="WebTests.Admin" classname="WebTests" time="0.2"><failure message="Assert.Equal() Failure: &quot;a&quot; &lt; b&#xA;Expected: 1" type="X">at WebTests.Admin()</failure></testcase>
+            <testcase name="WebTests.Crashes" classname="WebTests" time="0.1"><error message="boom" type="Y">stack</error></testcase>
+            </testsuite></testsuites>
+            """, Ct);
+
+        var (exitCode, output) = await NixVmRunner.RunAsync(["results", junit]);
+        Assert.Equal(1, exitCode);
+        Assert.Equal(["VM test failed: WebTests.Admin: Assert.Equal() Failure: \"a\" < b", "VM test failed: WebTests.Crashes: boom", "VM tests: 1 passed, 2 failed, 1 skipped"],
+            output.TrimEnd('\n').Split('\n'));
+
+        await File.WriteAllTextAsync(junit, """<testsuites><testsuite><testcase name="a" /><testcase name="b"><skipped /></testcase></testsuite></testsuites>""", Ct);
+        Assert.Equal((0, "VM tests: 1 passed, 0 failed, 1 skipped\n"), await NixVmRunner.RunAsync(["results", junit]));
+
+        await File.WriteAllTextAsync(junit, """<testsuites><testsuite><testcase name="a"><skipped /></testcase></testsuite></testsuites>""", Ct);
+        Assert.Equal(0, (await NixVmRunner.RunAsync(["results", junit])).ExitCode);   // a skipped test is no failure
+
+        await File.WriteAllTextAsync(junit, """<testsuites><testsuite /></testsuites>""", Ct);
+        Assert.Equal((1, "no tests ran: Web.Tests.junit.xml has no test case\nVM tests: 0 passed, 0 failed, 0 skipped\n"), await NixVmRunner.RunAsync(["results", junit]));
+
+        await File.WriteAllTextAsync(junit, "<testsuites><testsu", Ct);   // a test process killed while writing
+        var (code, broken) = await NixVmRunner.RunAsync(["results", junit]);
+        Assert.Equal(1, code);
+        Assert.StartsWith($"cannot read the test results {junit}: ", broken);
     }
 
     static bool KvmOpens()

@@ -35,12 +35,12 @@ static class NixVmRunner
         return (owner, ready);
     }
 
-    /// <summary><c>nixvm-runner doctor</c>'s output in an environment.</summary>
-    public static async Task<string> DoctorAsync(IDictionary<string, string?> environment)
+    /// <summary>A command that ends by itself (doctor, results): its exit code and output.</summary>
+    public static async Task<(int ExitCode, string Output)> RunAsync(IEnumerable<string> args, IDictionary<string, string?>? environment = null)
     {
-        using var doctor = Process.Start(StartInfo(["doctor"], environment))!;
-        var output = await doctor.StandardOutput.ReadToEndAsync(Ct);
-        await doctor.WaitForExitAsync(Ct);
-        return output;
+        using var runner = Process.Start(StartInfo(args, environment))!;
+        var output = await runner.StandardOutput.ReadToEndAsync(Ct);
+        await runner.WaitForExitAsync(Ct);
+        return (runner.ExitCode, output);
     }
 }

@@ -1,10 +1,9 @@
-using System.Diagnostics;
 using System.Xml.Linq;
-using NixVmTasks.Tests.Support;
+using NixVm.Shared;
 
 namespace NixVmTasks.Tests.Unit;
 
-/// <summary>Counting a JUnit file: in the build (JUnitResults) and in the derivation (nix/builders/junit-counts.sh), with one rule.</summary>
+/// <summary>Reading a JUnit file (JUnitResults: the build's RunVmTests, and nixvm-runner results inside a derivation, see RunnerTests).</summary>
 public class JUnitResultsTests
 {
     // As xunit v3's -result-junit writes them: a passed, a skipped, a failed, an errored and a passed test case.
@@ -39,21 +38,5 @@ public class JUnitResultsTests
     {
         var results = JUnitResults.Parse(XDocument.Parse("""<testsuites><testsuite><testcase name="a"><skipped /></testcase></testsuite></testsuites>"""));
         Assert.Equal((0, 0, 1), (results.Passed, results.Failed, results.Skipped));
-    }
-
-    [Fact]
-    public void The_derivation_counts_the_same_way()
-    {
-        var file = Path.GetTempFileName();
-        try
-        {
-            File.WriteAllText(file, JUnit);
-            var psi = new ProcessStartInfo("sh", [Path.Combine(Repo.Root, "nix", "builders", "junit-counts.sh"), file]) { RedirectStandardOutput = true };
-            using var p = Process.Start(psi)!;
-            var output = p.StandardOutput.ReadToEnd();
-            p.WaitForExit();
-            Assert.Equal("2 2 1\n", output);
-        }
-        finally { File.Delete(file); }
     }
 }

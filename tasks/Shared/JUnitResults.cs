@@ -1,6 +1,6 @@
 using System.Xml.Linq;
 
-namespace NixVmTasks;
+namespace NixVm.Shared;
 
 /// <summary>One test case of a JUnit file that did not pass: its name, message and stack trace.</summary>
 sealed record FailedTest(string Name, string Message, string Details);
@@ -8,7 +8,8 @@ sealed record FailedTest(string Name, string Message, string Details);
 /// <summary>
 /// What a JUnit file (xunit v3's <c>-result-junit</c>) says about a run: a test case with a
 /// <c>failure</c> or <c>error</c> child failed, one with a <c>skipped</c> child was skipped (not
-/// passed), every other one passed.
+/// passed), every other one passed. The one reader of test results: the build's RunVmTests and,
+/// inside a derivation, <c>nixvm-runner results</c> (nix/builders/run-tests.sh).
 /// </summary>
 sealed record JUnitResults(int Passed, int Skipped, IReadOnlyList<FailedTest> Failures)
 {
