@@ -16,6 +16,8 @@ public sealed class LocalFeed : IAsyncLifetime
     /// <summary>The environment every build against this feed needs.</summary>
     public Dictionary<string, string?> Environment => new() { ["NUGET_PACKAGES"] = PackagesDirectory };
     public string Version { get; private set; } = "";
+    /// <summary>What <c>dotnet pack</c> printed.</summary>
+    public string PackOutput { get; private set; } = "";
     public string TemplatePackage => System.IO.Directory.GetFiles(Directory, "NixVmTasks.Templates.*.nupkg").Single();
 
     public async ValueTask InitializeAsync()
@@ -23,6 +25,7 @@ public sealed class LocalFeed : IAsyncLifetime
         // The user packages (NixVm.Driver, NixVm.Driver.Xunit, NixVmTasks, NixVmTasks.Templates), as the README packs them.
         var r = await Dotnet.RunAsync(Repo.Root, ["pack", "NixVmTasks.Packages.slnf", "-c", "Release", "-o", Directory, "-nologo"]);
         if (r.ExitCode != 0) throw new InvalidOperationException("packing NixVmTasks.Packages.slnf failed:\n" + r.Output);
+        PackOutput = r.Output;
         var package = System.IO.Directory.GetFiles(Directory, "NixVmTasks.0*.nupkg").Single();
         Version = Path.GetFileNameWithoutExtension(package)["NixVmTasks.".Length..];
     }
