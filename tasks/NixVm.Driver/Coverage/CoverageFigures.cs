@@ -1,4 +1,4 @@
-using System.Globalization;
+using NixVm.Shared;
 
 namespace NixVm.Driver.Coverage;
 
@@ -22,7 +22,6 @@ public sealed record CoverageFigures(int Lines, int LinesHit, int Branches, int 
     /// <summary>The share of branches taken, 0 to 1 (0 without branches).</summary>
     public double BranchRate => Branches == 0 ? 0 : (double)BranchesHit / Branches;
 
-    /// <summary>"lines 62.5% (5/8), branches 50.0% (2/4)".</summary>
-    public override string ToString() => string.Create(CultureInfo.InvariantCulture,
-        $"lines {LineRate:0.0%} ({LinesHit}/{Lines}), branches {BranchRate:0.0%} ({BranchesHit}/{Branches})");
+    /// <summary>"lines 62.5% (5/8), branches 50.0% (2/4)"; "no coverable lines", "no branches" where there are none.</summary>
+    public override string ToString() => CoverageText.Figures(LinesHit, Lines, BranchesHit, Branches);
 }

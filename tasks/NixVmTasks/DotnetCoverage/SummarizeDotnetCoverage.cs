@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.RegularExpressions;
 using System.Xml.Linq;
 using Microsoft.Build.Framework;
+using NixVm.Shared;
 
 namespace NixVmTasks.DotnetCoverage;
 
@@ -74,10 +75,7 @@ public sealed partial class SummarizeDotnetCoverage : Microsoft.Build.Utilities.
         public override string ToString()
         {
             int hit = Lines.Values.Count(l => l.Hit), branches = Lines.Values.Sum(l => l.Total), covered = Lines.Values.Sum(l => l.Covered);
-            return string.Create(CultureInfo.InvariantCulture,
-                $"lines {Rate(hit, Lines.Count):0.0%} ({hit}/{Lines.Count}), branches {Rate(covered, branches):0.0%} ({covered}/{branches})");
+            return CoverageText.Figures(hit, Lines.Count, covered, branches);
         }
-
-        static double Rate(int part, int whole) => whole == 0 ? 0 : (double)part / whole;
     }
 }

@@ -70,8 +70,27 @@ public sealed class DotnetCoverageTasksTests : IDisposable
         Assert.True(task.Execute());
 
         Assert.True(task.Measured);
-        Assert.Equal("NixVm .NET coverage: api@alpha lines 33.3% (1/3), branches 0.0% (0/0); api@beta lines 33.3% (1/3), branches 0.0% (0/0); "
-            + "worker@gamma no coverage data; merged lines 66.7% (2/3), branches 0.0% (0/0)", task.Summary);
+        Assert.Equal("NixVm .NET coverage: api@alpha lines 33.3% (1/3), no branches; api@beta lines 33.3% (1/3), no branches; "
+            + "worker@gamma no coverage data; merged lines 66.7% (2/3), no branches", task.Summary);
+    }
+
+    // ReportGenerator's merged report states line-rate="1" and branch-rate="1" for nothing coverable.
+    [Theory]
+    [InlineData(0, 0, 0, 0, "no coverable lines")]
+    [InlineData(3, 8, 0, 0, "lines 37.5% (3/8), no branches")]
+    [InlineData(5, 8, 2, 4, "lines 62.5% (5/8), branches 50.0% (2/4)")]
+    public void The_merged_line_reads_the_counts_not_the_rates(int covered, int valid, int branchesCovered, int branches, string expected)
+    {
+        var report = Path.Combine(dir, "Cobertura.xml");
+        new XElement("coverage", new XAttribute("line-rate", valid == 0 ? 1 : (double)covered / valid), new XAttribute("branch-rate", 1),
+            new XAttribute("lines-covered", covered), new XAttribute("lines-valid", valid),
+            new XAttribute("branches-covered", branchesCovered), new XAttribute("branches-valid", branches)).Save(report);
+        var task = new DescribeMergedCoverage { BuildEngine = new MockEngine(), Report = report };
+
+        Assert.True(task.Execute());
+
+        Assert.Equal(expected, task.Figures);
+        Assert.DoesNotContain("100", task.Figures);
     }
 
     [Fact]
