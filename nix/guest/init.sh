@@ -189,7 +189,11 @@ fi
 while :; do
   if [ -e /dev/hvc0 ]; then
     backdoor &
-    wait $!
+    shell=$!
+    wait $shell
+    # Only the kernel's log says so (the console's loglevel hides the OOM killer's messages).
+    oom=$(dmesg | grep -m 1 -F "Killed process $shell (") &&
+      fatal "the backdoor shell was killed by the kernel's out-of-memory killer (${oom#*] })"
     sleep 0.1 # the shell exited (e.g. "exit" from the host): respawn
   else
     sleep 3600 &

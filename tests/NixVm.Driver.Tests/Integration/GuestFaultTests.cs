@@ -47,6 +47,24 @@ public class GuestFaultTests
         Assert.Equal("alive\n", await network["webserver"].SucceedAsync("echo alive", ct: Ct));
     }
 
+    [Fact(Timeout = 300_000)]
+    public async Task A_backdoor_killed_by_the_out_of_memory_killer_fails_the_machine_with_that_reason()
+    {
+        await using var network = await TestNetwork.StartAsync(TestNetwork.WebSample, "oom-backdoor");
+        var client = network["client"];
+
+        // The shell offers itself as the OOM killer's first victim, then the command takes twice the machine's memory.
+        var e = await Assert.ThrowsAsync<MachineFailedException>(() => client.ExecuteAsync("""
+            echo 1000 > /proc/$$/oom_score_adj
+            kib=$(awk '/MemTotal/ { print 2 * $2 }' /proc/meminfo)
+            head -c "${kib}K" /dev/zero | tail -c "${kib}K" > /dev/null
+            """, ct: Ct));
+        Assert.Matches(@"the guest failed: the backdoor shell was killed by the kernel's out-of-memory killer \(.*Killed process \d+ \(bash\)", e.Reason);
+        Assert.False(client.IsRunning);
+        var again = await Assert.ThrowsAsync<MachineFailedException>(() => client.ExecuteAsync("echo hello", ct: Ct));
+        Assert.Contains(e.Reason, again.Reason);
+    }
+
     // This host's KVM cannot run a guest (README): QEMU reports a KVM internal error and pauses the
     // guest without exiting. The boot timeout is 10 min here, so only an early failure passes in time.
     [Fact(Timeout = 400_000)]
