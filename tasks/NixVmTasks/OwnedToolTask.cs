@@ -1,13 +1,11 @@
 using System.Diagnostics;
 using Microsoft.Build.Utilities;
-using NixVm.Shared;
 
 namespace NixVmTasks;
 
 /// <summary>
 /// A tool run that cannot outlive the build: the tool gets a parent-death signal
-/// (<c>setpriv --pdeathsig</c>, which execs it: same pid, so MSBuild's own timeout and Ctrl-C
-/// still kill it), and <see cref="BuildWatch"/> ends this task host when the build above it dies.
+/// (<see cref="ParentDeath"/>), and <see cref="BuildWatch"/> ends this task host when the build above it dies.
 /// It also remembers why MSBuild stopped the tool, which its exit code cannot tell.
 /// </summary>
 public abstract class OwnedToolTask : ToolTask
@@ -23,11 +21,8 @@ public abstract class OwnedToolTask : ToolTask
     protected override ProcessStartInfo GetProcessStartInfo(string pathToTool, string commandLineCommands, string responseFileSwitch)
     {
         var info = base.GetProcessStartInfo(pathToTool, commandLineCommands, responseFileSwitch);
-        // util-linux's setpriv, also when the build's PATH lacks /usr/bin (without it the tool runs
-        // unwatched rather than not at all: BuildWatch still ends this task host).
-        var setpriv = HostPath.Find("setpriv") ?? (File.Exists("/usr/bin/setpriv") ? "/usr/bin/setpriv" : null);
-        if (setpriv is null) return info;
-        info.Arguments = $"--pdeathsig {ParentDeathSignal} -- \"{info.FileName}\" {info.Arguments}";
+        if (ParentDeath.Setpriv() is not { } setpriv) return info;
+        info.Arguments = string.Join(" ", ParentDeath.Arguments(ParentDeathSignal, $"\"{info.FileName}\"")) + " " + info.Arguments;
         info.FileName = setpriv;
         return info;
     }

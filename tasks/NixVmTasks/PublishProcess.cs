@@ -7,7 +7,10 @@ namespace NixVmTasks;
 /// <summary>
 /// Runs the host's <c>dotnet</c> for a service project (evaluate, publish) in a clean environment:
 /// nothing of the calling MSBuild's own settings leaks into the child build, no MSBuild node outlives
-/// it, and a cancelled build kills the child's whole process tree.
+/// it, a cancelled build kills the child's whole process tree, and a killed one ends it: the child
+/// gets SIGINT when this task host dies (<see cref="ParentDeath"/>; the task holds a <see cref="BuildWatch"/>),
+/// MSBuild's Ctrl-C, which also stops what the child's tasks started (a SIGKILL would leave those running).
+/// Not a <see cref="OwnedToolTask"/>: one task runs several of these, and reads their output itself.
 /// </summary>
 sealed class PublishProcess
 {
@@ -47,14 +50,15 @@ sealed class PublishProcess
     /// </summary>
     public Result Run(string workingDirectory, IEnumerable<string> args)
     {
-        var psi = new ProcessStartInfo(ToolLocator.Dotnet())
+        var setpriv = ParentDeath.Setpriv();
+        var psi = new ProcessStartInfo(setpriv ?? ToolLocator.Dotnet())
         {
             WorkingDirectory = workingDirectory,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (var a in args) psi.ArgumentList.Add(a);
+        foreach (var a in (setpriv is null ? [] : ParentDeath.Arguments("INT", ToolLocator.Dotnet())).Concat(args)) psi.ArgumentList.Add(a);
         // The SDK that runs this build exports these for its own nodes; the child is a build of its own.
         foreach (var key in psi.Environment.Keys.Where(k => k.StartsWith("MSBuild", StringComparison.OrdinalIgnoreCase)
                      || k.StartsWith("_MSBUILD", StringComparison.Ordinal) || k == "DOTNET_HOST_PATH").ToList())

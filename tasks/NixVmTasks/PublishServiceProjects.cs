@@ -36,6 +36,7 @@ public sealed class PublishServiceProjects : Microsoft.Build.Utilities.Task, ICa
 
     public override bool Execute()
     {
+        using var watch = BuildWatch.Start();   // this task host ends with the build, and the publish with it
         var (dotnetRoot, runtimes) = ServiceFramework.GuestRuntimes();
         var dirs = new SortedSet<string>(StringComparer.Ordinal);
         var above = new SortedSet<string>(StringComparer.Ordinal);

@@ -112,10 +112,18 @@ public sealed class RunVmTests : OwnedToolTask
             return;
         }
         var results = JUnitResults.Load(JUnitFile);
-        foreach (var failure in results.Failures)
+        var located = results.Failures.Select(f => (Failure: f, Source: SourceOf(f.Details))).ToList();
+        foreach (var (failure, (file, line)) in located.Where(f => f.Source.File is not null))
+            Log.Error(ErrorCodes.TestFailed, file!, line, $"VM test failed: {failure.Name}: {failure.Message}");
+        // Failures with no line of the tests' own, such as a fixture's (the network did not boot, a
+        // service failed), fail every test the same way: one error says it once.
+        foreach (var same in located.Where(f => f.Source.File is null).GroupBy(f => f.Failure.Message))
         {
-            var (file, line) = SourceOf(failure.Details);
-            Log.Error(ErrorCodes.TestFailed, file ?? ProjectFile, line, $"VM test failed: {failure.Name}: {failure.Message}");
+            var names = same.Select(f => f.Failure.Name).ToList();
+            var reason = OneLine(same.Key);
+            Log.Error(ErrorCodes.TestFailed, ProjectFile, 0, names.Count == 1
+                ? $"VM test failed: {names[0]}: {reason}"
+                : $"{names.Count} VM tests failed ({string.Join(", ", names.Take(3))}{(names.Count > 3 ? ", …" : "")}), each with: {reason}");
         }
         if (results.Total == 0)
             Log.Error(ErrorCodes.TestRunFailed, ProjectFile, 0, $"no tests ran in {Path.GetFileName(TestAssembly)}; add [Fact] tests or check the output above");
@@ -132,8 +140,20 @@ public sealed class RunVmTests : OwnedToolTask
                 Log.Warning(code, ProjectFile, 0, message);
     }
 
+    /// <summary>
+    /// A failure's message as one line: xunit wraps a fixture's exception ("Assembly fixture … threw
+    /// in InitializeAsync", then "---- Type : message" and the message's further lines), whose first line says why.
+    /// </summary>
+    static string OneLine(string message)
+    {
+        var lines = message.Split('\n', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+        if (lines.Length == 0) return "";
+        var inner = lines.LastOrDefault(l => l.StartsWith("---- ", StringComparison.Ordinal) && l.Contains(" : ", StringComparison.Ordinal));
+        return inner is null ? lines[0] : $"{lines[0]}: {inner[(inner.IndexOf(" : ", StringComparison.Ordinal) + 3)..]}";
+    }
+
     /// <summary>The first stack frame in the test project's own sources.</summary>
-    (string?, int) SourceOf(string stack)
+    (string? File, int Line) SourceOf(string stack)
     {
         var projectDir = Path.GetDirectoryName(Path.GetFullPath(ProjectFile))!;
         foreach (Match m in Regex.Matches(stack, @"(/[^\s:]+\.cs)(?:\(|:line )(\d+)"))

@@ -168,10 +168,30 @@ public sealed partial class Machine
         foreach (var f in Manifest.Forwards)
         {
             var host = context.Options.RemapForwardedPorts ? FreeTcpPort() : f.HostPort;
+            if (!context.Options.RemapForwardedPorts && !IsFree(f.Protocol, host))
+                throw new MachineFailedException(Name, $"host port {host} ({f.Protocol}, forwarded to the guest's port {f.GuestPort}) is already in use on 127.0.0.1: " +
+                    "stop what listens there, declare another host port, or remap the declared ports to free ones (NetworkOptions.RemapForwardedPorts, NIXVM_REMAP_PORTS=1)");
             forwardedPorts[f.GuestPort] = host;
             rules.Add($"hostfwd={f.Protocol}:127.0.0.1:{host}-:{f.GuestPort}");
         }
         return string.Join(",", rules);
+    }
+
+    /// <summary>Whether QEMU can take the port: checked first, because QEMU's own error names neither the port's user nor the machine.</summary>
+    static bool IsFree(string protocol, int port)
+    {
+        try
+        {
+            if (protocol == "udp") new UdpClient(new IPEndPoint(IPAddress.Loopback, port)).Dispose();
+            else
+            {
+                var probe = new TcpListener(IPAddress.Loopback, port);
+                probe.Start();
+                probe.Stop();
+            }
+            return true;
+        }
+        catch (SocketException) { return false; }
     }
 
     internal static int FreeTcpPort()

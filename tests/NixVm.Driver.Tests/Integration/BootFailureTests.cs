@@ -23,6 +23,9 @@ public class BootFailureTests
         // Fail fast means well before the boot timeout would have fired.
         Assert.True(clock.Elapsed < network.Options.BootTimeout / 2, $"took {clock.Elapsed}");
         Assert.False(network["broken"].IsRunning);
+        var again = await Assert.ThrowsAsync<MachineFailedException>(() => network["broken"].ExecuteAsync("true", ct: Ct));
+        Assert.Contains("it failed earlier (StartAsync boots it again): " + e.Reason, again.Reason);
+        Assert.False(network["broken"].IsRunning);   // nothing booted it again unasked
     }
 
     [Fact(Timeout = 600_000)]

@@ -48,6 +48,32 @@ public class GuestFaultTests
     }
 
     [Fact(Timeout = 300_000)]
+    public async Task A_shell_that_goes_away_or_a_QEMU_that_exits_fails_its_machine_once()
+    {
+        await using var network = await TestNetwork.StartAsync(TestNetwork.WebSample, "shell-gone-qemu-gone");
+        var client = network["client"];
+        var webserver = network["webserver"];
+
+        var shellGone = await Assert.ThrowsAsync<MachineFailedException>(() => client.ExecuteAsync("kill -9 $$; sleep 60", ct: Ct));
+        Assert.Contains("lost the guest shell while running `kill -9 $$; sleep 60`: the guest shell exited and was restarted", shellGone.Reason);
+
+        var qemu = webserver.ProcessId!.Value;
+        var running = webserver.ExecuteAsync("sleep 60", ct: Ct);
+        await Task.Delay(TimeSpan.FromSeconds(1), Ct);   // the command is on its way (it fails the same way if not yet)
+        System.Diagnostics.Process.GetProcessById(qemu).Kill();
+        var qemuGone = await Assert.ThrowsAsync<MachineFailedException>(() => running);
+        Assert.Contains("QEMU exited", qemuGone.Reason);
+
+        foreach (var (machine, first) in new[] { (client, shellGone), (webserver, qemuGone) })
+        {
+            Assert.False(machine.IsRunning);
+            var again = await Assert.ThrowsAsync<MachineFailedException>(() => machine.ExecuteAsync("echo hello", ct: Ct));
+            Assert.Contains("it failed earlier (StartAsync boots it again): " + first.Reason, again.Reason);
+            Assert.False(machine.IsRunning);
+        }
+    }
+
+    [Fact(Timeout = 300_000)]
     public async Task A_backdoor_killed_by_the_out_of_memory_killer_fails_the_machine_with_that_reason()
     {
         await using var network = await TestNetwork.StartAsync(TestNetwork.WebSample, "oom-backdoor");

@@ -46,6 +46,34 @@ public sealed class BuildOutputTests(LocalFeed feed)
         Assert.Empty(project.LeftoverProcesses());
     }
 
+    // Both fail the fixture, so every test (there are two) fails the same way: the build says it once.
+    [Fact(Timeout = 900_000)]
+    public async Task A_failing_service_and_a_taken_host_port_are_each_one_error_with_the_reason()
+    {
+        using var project = new TestProject(feed);
+        var machine = await File.ReadAllTextAsync(project.MachineFile, Ct);
+        await File.WriteAllTextAsync(project.MachineFile,
+            "{\n  services = [ { name = \"broken\"; command = \"echo broken on purpose; exit 3\"; } ];\n}\n", Ct);
+        var service = await project.BuildAsync("-tl:off");
+        var serviceErrors = Errors(service.Output);
+        Assert.True(serviceErrors.Count == 1, service.Output);
+        Assert.Matches(@"error NIXVM040: 2 VM tests failed \(.+\), each with: .*NetworkFixture.* threw in InitializeAsync: machine 'webserver': the guest failed: service 'broken' exited with status 3", serviceErrors[0]);
+
+        await File.WriteAllTextAsync(project.MachineFile, machine, Ct);
+        var port = int.Parse(Regex.Match(project.DefaultItems, "Host=\"(\\d+)\"").Groups[1].Value);
+        using var holder = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, port);
+        holder.Start();
+        var taken = await project.BuildAsync("-tl:off");
+        var portErrors = Errors(taken.Output);
+        Assert.True(portErrors.Count == 1, taken.Output);
+        Assert.Contains($"machine 'webserver': host port {port} (tcp, forwarded to the guest's port 80) is already in use on 127.0.0.1", portErrors[0]);
+        Assert.Empty(project.LeftoverProcesses());
+    }
+
+    /// <summary>Each error of the build once (without the terminal logger, MSBuild repeats them in its summary).</summary>
+    static List<string> Errors(string output) =>
+        Regex.Matches(output, @"^.*: error .*$", RegexOptions.Multiline).Select(m => m.Value.Trim()).Distinct().ToList();
+
     /// <summary>The output without the terminal's escape sequences (colours, links, cursor movement).</summary>
     static string Plain(string output) => Regex.Replace(output, @"\x1b\][^\x1b\x07]*(\x1b\\|\x07)|\x1b\[[0-9;?]*[A-Za-z]", "");
 }

@@ -9,7 +9,7 @@ namespace NixVmTasks.Tests.EndToEnd;
 /// nothing the build started runs any more and no state directory (with its sockets) is left.
 /// One project for the class: each case reruns its tests (or its nix-build) on a real dotnet build.
 /// </summary>
-public sealed class OwnerDeathTests(OwnerDeathTests.SleepingProject project) : IClassFixture<OwnerDeathTests.SleepingProject>
+public sealed class OwnerDeathTests(OwnerDeathTests.SleepingProject project, LocalFeed feed) : IClassFixture<OwnerDeathTests.SleepingProject>
 {
     /// <summary>The guarantee's bound, from the owner's death to nothing left.</summary>
     static readonly TimeSpan Within = TimeSpan.FromSeconds(5);
@@ -65,15 +65,39 @@ public sealed class OwnerDeathTests(OwnerDeathTests.SleepingProject project) : I
         await project.AssertNothingLeftAsync(build, "SIGKILL of dotnet build during nix-build");
     }
 
+    [Fact(Timeout = 900_000)]
+    public async Task SIGKILL_of_dotnet_build_during_a_service_publish_leaves_nothing()
+    {
+        using var publishing = new SleepingProject(feed, """<VirtualMachineService Include="slow" Machine="client" Project="../Slow/Slow.csproj" />""");
+        var slow = Path.GetDirectoryName(ServiceProjects.Console(publishing.Project.Root, "Slow", "net10.0"))!;
+        // The publish runs a command of the project's own before it compiles (no compiler server yet).
+        File.WriteAllText(Path.Combine(slow, "Directory.Build.targets"), """
+            <Project>
+              <Target Name="Slow" BeforeTargets="CoreCompile">
+                <Exec Command="sleep 600" />
+              </Target>
+            </Project>
+            """);
+        using var build = publishing.Project.StartBuild();
+        await publishing.WaitForAsync(build, "the service's publish", () => publishing.Any(p => p.CommandLine.StartsWith("sleep 600", StringComparison.Ordinal)));
+        Signals.Send(build.Pid, Signals.Kill);
+        await publishing.AssertNothingLeftAsync(build, "SIGKILL of dotnet build during dotnet publish of a service");
+    }
+
     /// <summary>The seed's project plus a test that sleeps 600 s in a guest: a build that stays in its test step.</summary>
-    public sealed class SleepingProject(LocalFeed feed) : IDisposable
+    public sealed class SleepingProject : IDisposable
     {
         const string Marker = "sleep 600";
 
-        public TestProject Project { get; } = new(feed, extraTests: $$"""
+        public SleepingProject(LocalFeed feed) : this(feed, "") { }
+
+        /// <summary>With more items (the watch helpers below serve any such project).</summary>
+        internal SleepingProject(LocalFeed feed, string extraItems) => Project = new(feed, extraItems, extraTests: $$"""
                 [Fact]
                 public Task Sleeps() => network["client"].SucceedAsync("{{Marker}}", ct: TestContext.Current.CancellationToken);
             """);
+
+        public TestProject Project { get; }
 
         string DriverLog => Path.Combine(Project.ResultsDirectory, "logs", "driver.log");
 
