@@ -38,13 +38,17 @@ sealed class PerClassBenchmark(TextWriter output)
                 new("fresh network per class, one class at a time (-parallel none)", perClass, ["-parallel", "none"]),
                 new("fresh network per class, in parallel, snapshots off (every machine boots)", perClass, [], Snapshots: false),
             ];
+            output.WriteLine($"per-class suite: {Classes} classes x 3 tests on 2 machines, test process wall time, {rounds} runs of each variant, alternating ({string.Join(" / ", variants.Select(v => v.Name))})");
             foreach (var v in variants) await RunSuiteAsync(v, env, ct);   // warm-up: snapshots saved, files cached
             var times = variants.ToDictionary(v => v, _ => new List<double>());
             for (var i = 0; i < rounds; i++)
+            {
                 foreach (var v in variants) times[v].Add(await RunSuiteAsync(v, env, ct));
+                output.WriteLine($"  run {i + 1}: {string.Join(" / ", variants.Select(v => $"{times[v][i]:0.0}"))} s   load {VirtualNetwork.HostLoad()}");
+            }
 
             var baseline = Stats.Median(times[variants[0]]);
-            output.WriteLine($"per-class suite: {Classes} classes x 3 tests on 2 machines, test process wall time, {rounds} runs each (alternating)");
+
             foreach (var v in variants)
             {
                 var median = Stats.Median(times[v]);
