@@ -59,7 +59,9 @@ public sealed class RunVmTests : OwnedToolTask
         File.Delete(JUnitFile);
         // A run that dies leaves no coverage of its own: the build must not report the last run's as this one's.
         if (Directory.Exists(CoverageDirectory)) Directory.Delete(CoverageDirectory, recursive: true);
-        if (File.Exists(Path.Combine(LogDirectory, BootReport.FileName))) File.Delete(Path.Combine(LogDirectory, BootReport.FileName)); // a stale run's
+        // A stale run's boot reports: the assembly network's and the fresh networks' below it.
+        foreach (var report in Directory.Exists(LogDirectory) ? Directory.GetFiles(LogDirectory, BootReport.FileName, SearchOption.AllDirectories) : [])
+            File.Delete(report);
         if (TimeoutSeconds > 0) Timeout = TimeoutSeconds * 1000;
         YieldDuringToolExecution = true;
         EnvironmentVariables =
@@ -71,7 +73,7 @@ public sealed class RunVmTests : OwnedToolTask
             $"{Contract.Environment.Snapshots}={(Snapshots ? "1" : "0")}",
         ];
         base.Execute();
-        summary.AddRange((BootReport.Read(LogDirectory)?.Describe() ?? []).Select(line => "NixVm: " + line));
+        summary.AddRange(BootReport.Summarize(LogDirectory).Select(line => "NixVm: " + line));
         ReportResults();
         ReportCoverageWarnings();
         var results = new List<ITaskItem> { new TaskItem(JUnitFile, new Dictionary<string, string> { ["Format"] = "JUnit" }) };

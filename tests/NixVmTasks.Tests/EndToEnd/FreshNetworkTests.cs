@@ -125,6 +125,9 @@ public sealed class FreshNetworkTests(LocalFeed feed)
         Shows("NixVm: VM tests: 14 passed, 2 failed, 0 skipped");
         Shows(@"error NIXVM040: VM test failed: FailingClass\.Fails_after_starting_a_process: .*a failing test");
         Shows(@"error NIXVM040: VM test failed: EachTestFresh\.Is_cancelled_while_a_command_runs: ");
+        // The build's summary: the assembly network's machines, then the fresh networks (3 classes, 5 tests) together.
+        Shows(@"NixVm: webserver: ready in [\d.]+ s");
+        Shows(@"NixVm: 8 fresh network\(s\) of a class or a test: 16 machine\(s\) ready in median [\d.]+ s, at most [\d.]+ s\n");
         Assert.Equal(2, Regex.Matches(build.Output, @"error NIXVM040: VM test failed: (\w+)\.\w+").Select(m => m.Value).Distinct().Count());
 
         // One network, one boot, per log directory: the assembly's at the top, a class's below it, a test's below its class's.
