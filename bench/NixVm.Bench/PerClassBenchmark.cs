@@ -55,6 +55,7 @@ sealed class PerClassBenchmark(TextWriter output)
                 var ratio = v == variants[0] ? "" : $"   {median / baseline:0.00}x the shared network" + (v == variants[1] ? " (target <= 1.50x)" : "");
                 output.WriteLine($"  {v.Name}: median {median:0.00} s [{Stats.Format(times[v])}]{ratio}");
             }
+            output.WriteLine($"  each fresh network adds {(Stats.Median(times[variants[1]]) - baseline) / Classes:0.00} s to the default run (start, its services' stop, teardown)");
             var left = Leftovers.Processes(run).Count + Directory.GetFileSystemEntries(run).Length;
             output.WriteLine($"  left behind after all runs: {left} processes or state directories   load {VirtualNetwork.HostLoad()}");
         }
