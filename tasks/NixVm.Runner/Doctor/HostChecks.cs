@@ -81,9 +81,9 @@ static class HostChecks
         var dir = Contract.KernelDirectory();
         var modules = Path.Combine(dir, "lib", "modules");
         var versions = Directory.Exists(modules) ? Directory.GetDirectories(modules).Select(Path.GetFileName).ToArray() : [];
-        const string fix = "scripts/bootstrap of the NixVmTasks repository downloads Debian's generic kernel package (apt-get download, never installed into /boot), "
+        var fix = "scripts/bootstrap of the NixVmTasks repository downloads Debian's generic kernel package (apt-get download, never installed into /boot), "
             + "unpacks it with dpkg-deb -x and runs depmod -b; elsewhere unpack a distribution kernel with boot/vmlinuz-<version> and lib/modules/<version>/ "
-            + "(with 9p, virtio and overlay modules) into that directory or point NIXVM_KERNEL_DIR at one";
+            + $"(with 9p, virtio and overlay modules) into that directory or point {Contract.Directories.KernelVariable} at one";
         if (versions.Length != 1)
             return new("guest kernel", false, versions.Length == 0 ? $"none in {dir}" : $"several in {modules}: {string.Join(", ", versions)}", Fix: fix);
         var version = versions[0];
