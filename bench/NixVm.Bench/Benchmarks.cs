@@ -144,8 +144,11 @@ sealed class Benchmarks(TextWriter output)
         finally { Environment.SetEnvironmentVariable("QEMU_KERNEL_PARAMS", null); }
     }
 
-    internal static double RssMiB(int pid) =>
-        File.ReadLines($"/proc/{pid}/status").Where(l => l.StartsWith("VmRSS:")).Select(l => double.Parse(l.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1]) / 1024).First();
+    internal static double RssMiB(int pid) => StatusMiB(pid, "VmRSS");
+
+    /// <summary>A memory figure of /proc/&lt;pid&gt;/status (VmRSS: now, VmHWM: peak) in MiB.</summary>
+    internal static double StatusMiB(int pid, string field) =>
+        File.ReadLines($"/proc/{pid}/status").Where(l => l.StartsWith(field + ":")).Select(l => double.Parse(l.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1]) / 1024).First();
 
     internal static async Task<string> BuildAsync(string file, string n, CancellationToken ct)
     {

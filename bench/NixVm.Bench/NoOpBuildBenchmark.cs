@@ -76,14 +76,24 @@ sealed class NoOpBuildBenchmark(TextWriter output)
     internal static Task DotnetAsync(string directory, CancellationToken ct, params string[] args) => DotnetAsync(directory, null, ct, args);
 
     /// <summary>dotnet with these environment variables added; throws with its output when it fails.</summary>
-    internal static async Task DotnetAsync(string directory, IReadOnlyDictionary<string, string?>? env, CancellationToken ct, params string[] args)
+    /// <summary>Runs <c>dotnet</c> (failing with its output if it fails) and returns its peak RSS in MiB (VmHWM, read every 50 ms).</summary>
+    internal static async Task<double> DotnetAsync(string directory, IReadOnlyDictionary<string, string?>? env, CancellationToken ct, params string[] args)
     {
         var psi = new ProcessStartInfo("dotnet", args) { WorkingDirectory = directory, RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var (k, v) in env ?? new Dictionary<string, string?>()) psi.Environment[k] = v;
         using var p = Process.Start(psi)!;
         var stdout = p.StandardOutput.ReadToEndAsync(ct);
         var stderr = p.StandardError.ReadToEndAsync(ct);
-        await p.WaitForExitAsync(ct);
+        var exited = p.WaitForExitAsync(ct);
+        double peak = 0;
+        while (!exited.IsCompleted)
+        {
+            try { peak = Math.Max(peak, Benchmarks.StatusMiB(p.Id, "VmHWM")); }
+            catch (Exception e) when (e is IOException or InvalidOperationException) { } // it has just exited
+            await Task.WhenAny(exited, Task.Delay(50, ct));
+        }
+        await exited;
         if (p.ExitCode != 0) throw new InvalidOperationException($"dotnet {string.Join(' ', args)} failed in {directory}:\n{await stdout}{await stderr}");
+        return peak;
     }
 }

@@ -41,9 +41,15 @@ sealed class PerClassBenchmark(TextWriter output)
             output.WriteLine($"per-class suite: {Classes} classes x 3 tests on 2 machines, test process wall time, {rounds} runs of each variant, alternating ({string.Join(" / ", variants.Select(v => v.Name))})");
             foreach (var v in variants) await RunSuiteAsync(v, env, ct);   // warm-up: snapshots saved, files cached
             var times = variants.ToDictionary(v => v, _ => new List<double>());
+            var peaks = variants.ToDictionary(v => v, _ => new List<double>());
             for (var i = 0; i < rounds; i++)
             {
-                foreach (var v in variants) times[v].Add(await RunSuiteAsync(v, env, ct));
+                foreach (var v in variants)
+                {
+                    var (seconds, peak) = await RunSuiteAsync(v, env, ct);
+                    times[v].Add(seconds);
+                    peaks[v].Add(peak);
+                }
                 output.WriteLine($"  run {i + 1}: {string.Join(" / ", variants.Select(v => $"{times[v][i]:0.0}"))} s   load {VirtualNetwork.HostLoad()}");
             }
 
@@ -54,6 +60,8 @@ sealed class PerClassBenchmark(TextWriter output)
                 var median = Stats.Median(times[v]);
                 var ratio = v == variants[0] ? "" : $"   {median / baseline:0.00}x the shared network" + (v == variants[1] ? " (target <= 1.50x)" : "");
                 output.WriteLine($"  {v.Name}: median {median:0.00} s [{Stats.Format(times[v])}]{ratio}");
+                var memoryTarget = v == variants[0] ? " (target <= 100 MiB with two machines running)" : "";
+                output.WriteLine($"    test process peak RSS: median {Stats.Median(peaks[v]):0} MiB [{string.Join(" ", peaks[v].Select(p => p.ToString("0")))}]{memoryTarget}");
             }
             output.WriteLine($"  each fresh network adds {(Stats.Median(times[variants[1]]) - baseline) / Classes:0.00} s to the default run (start, its services' stop, teardown)");
             var left = Leftovers.Processes(run).Count + Directory.GetFileSystemEntries(run).Length;
@@ -66,14 +74,14 @@ sealed class PerClassBenchmark(TextWriter output)
         }
     }
 
-    /// <summary>One run of the suite's test executable; its wall time. Every test must pass.</summary>
-    static async Task<double> RunSuiteAsync(Variant v, IReadOnlyDictionary<string, string?> env, CancellationToken ct)
+    /// <summary>One run of the suite's test executable (as RunVmTests runs it): its wall time and peak RSS. Every test must pass.</summary>
+    static async Task<(double Seconds, double PeakMiB)> RunSuiteAsync(Variant v, IReadOnlyDictionary<string, string?> env, CancellationToken ct)
     {
         var assembly = Path.Combine(v.Suite, "bin", "Release", "net10.0", Path.GetFileName(v.Suite) + ".dll");
         var snapshots = new Dictionary<string, string?>(env) { [Contract.Environment.Snapshots] = v.Snapshots ? "1" : "0" };
         var clock = Stopwatch.StartNew();
-        await NoOpBuildBenchmark.DotnetAsync(v.Suite, snapshots, ct, ["exec", assembly, "-noColor", .. v.Arguments]);
-        return clock.Elapsed.TotalSeconds;
+        var peak = await NoOpBuildBenchmark.DotnetAsync(v.Suite, snapshots, ct, ["exec", assembly, "-noColor", .. v.Arguments]);
+        return (clock.Elapsed.TotalSeconds, peak);
     }
 
     /// <summary>A test project with <see cref="Classes"/> classes of three tests each, declaring the web server and client.</summary>
