@@ -6,6 +6,8 @@
 #   tiny-shared  first as root, then as www-data: both runs must count
 #   tiny-denied  as nobody into a directory root made read-only: lost, and reported (NIXVM064)
 #   tiny-idle    declared, never run: reported (NIXVM065)
+#   tiny-stubborn  a service whose stop does not end it in time (a stop command that outlasts its
+#                timeout): killed, its counters lost, and reported (NIXVM064)
 #   coverage-plain  built against the rule (plain --coverage, no runtime): as a service it cannot
 #                write into the read-only store and says so on stderr, in its service log (NIXVM064)
 #   plain-console   the same, run by a test with its stderr on the serial console: libgcov's error
@@ -29,7 +31,10 @@ in
       files = builtins.listToAttrs (map wrapper names) // {
         "/usr/local/bin/plain-console" = { text = "#!/bin/sh\nexec ${plainConsole}/bin/coverage-plain-console \"$@\"\n"; mode = "0755"; };
       };
-      services = [ { name = "plain"; command = "${plain}/bin/coverage-plain serve"; } ];
+      services = [
+        { name = "plain"; command = "${plain}/bin/coverage-plain serve"; }
+        { name = "stubborn"; command = "${tiny "tiny-stubborn"}/bin/tiny-stubborn serve"; stop = { command = "sleep 5"; timeout = 1; }; }
+      ];
     };
   };
 }

@@ -48,7 +48,8 @@ public static class CoverageCollector
         var survivors = await Task.WhenAll(network.Machines.Where(m => m.IsReady).Select(m => StopInstrumentedProcessesAsync(m, network, ct)));
         var machines = network.Machines.OrderBy(m => m.Name, StringComparer.Ordinal).ToList();
         List<CoverageWarning> lost = [.. survivors.SelectMany(w => w),
-            .. machines.SelectMany(m => CoverageLosses.ProfilingErrors(m.Name, m.ExchangeDirectory, m.ConsoleText))];
+            .. machines.SelectMany(m => CoverageLosses.ProfilingErrors(m.Name, m.ExchangeDirectory, m.ConsoleText)),
+            .. machines.SelectMany(m => CoverageLosses.KilledServices(m.Name, m.ServiceStopLines, m.Manifest.InstrumentedPaths().Count > 0))];
         var silent = machines.SelectMany(m => CoverageLosses.SilentPrograms(m.Name, m.Manifest.InstrumentedPaths(), DataDirectory(m))).ToList();
         outputDirectory = Path.GetFullPath(outputDirectory);
         CoverageReport report;

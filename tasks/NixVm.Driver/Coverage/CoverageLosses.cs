@@ -31,6 +31,16 @@ static partial class CoverageLosses
             $"machine '{machine}': coverage data lost: {f.Key}: {string.Join(", ", f.Value.What)} (libgcov's 'profiling:' error, in {f.Value.Where}); see README, Coverage across machines"));
     }
 
+    /// <summary>
+    /// On a machine that runs instrumented code, a warning for each service its stop had to kill
+    /// (SIGKILL after the stop timeout): a process writes its counters when it exits by itself, so
+    /// whatever instrumented code the service ran is not counted.
+    /// </summary>
+    public static IEnumerable<CoverageWarning> KilledServices(string machine, IEnumerable<string> stopLines, bool runsInstrumentedCode) =>
+        !runsInstrumentedCode ? [] : stopLines.Select(l => KilledService().Match(l)).Where(m => m.Success)
+            .Select(m => new CoverageWarning(CoverageWarning.LostDataCode, machine,
+                $"machine '{machine}': service '{m.Groups["service"].Value}' was killed (SIGKILL {m.Groups["after"].Value}): the counters of the instrumented code it ran are lost (let it exit on its stop signal, or give it a longer stop timeout)"));
+
     /// <summary>A warning for each instrumented store path of the machine that has no .gcda below the data directory.</summary>
     public static IEnumerable<CoverageWarning> SilentPrograms(string machine, IEnumerable<string> instrumented, string dataDirectory) =>
         instrumented
@@ -54,6 +64,10 @@ static partial class CoverageLosses
         }
         yield return ("the serial console", console);
     }
+
+    // nix/guest/stop-services.sh: "<service>: killed (SIGKILL after <timeout> s)"
+    [GeneratedRegex(@"^(?<service>\S+): killed \(SIGKILL (?<after>after \d+ s)\)$")]
+    private static partial Regex KilledService();
 
     // libgcov: "profiling:%s:Cannot open", "…:Cannot create directory", "…:Skip", "…:Merge mismatch …", …
     [GeneratedRegex(@"profiling:(?<file>/[^:\n]+):(?<what>[^\n]*)")]

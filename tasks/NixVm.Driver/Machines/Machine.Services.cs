@@ -4,6 +4,9 @@ public sealed partial class Machine
 {
     const string StopServicesCommand = "[ ! -x /.nixvm/bin/nixvm-stop-services ] || /.nixvm/bin/nixvm-stop-services";
 
+    /// <summary>What the guest's stop script said at the latest stop of the services, a line per service (nix/guest/stop-services.sh).</summary>
+    internal IReadOnlyList<string> ServiceStopLines { get; private set; } = [];
+
     /// <summary>
     /// Stops the guest's services in the reverse order of their start (each with its stop command
     /// or signal, SIGKILL after its stop timeout) and copies their logs into the log directory:
@@ -21,7 +24,8 @@ public sealed partial class Machine
             current.ServicesStopped = true;
             // Guests without our init (nixos backend) have no such script; the script always ends on its own.
             var said = await SucceedAsync(StopServicesCommand, ct: ct);
-            foreach (var line in said.Split('\n', StringSplitOptions.RemoveEmptyEntries))
+            ServiceStopLines = said.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+            foreach (var line in ServiceStopLines)
                 context.Log.Machine(Name, "services: " + line);
         }
         CopyServiceLogs();

@@ -63,12 +63,15 @@ public class CoverageLossTests(CoverageLossNetworkFixture fixture) : IClassFixtu
         // Built against the rule (no runtime): as a service it tried the read-only store and said so in its log.
         Assert.Contains(lost, w => w.Message.Contains("-coverage-plain/", StringComparison.Ordinal)
             && w.Message.Contains("in /tmp/xchg/services/plain.log", StringComparison.Ordinal));
-        Assert.Equal(2, lost.Count);
+        // A service its stop had to kill (SIGKILL after its stop timeout) wrote nothing.
+        Assert.Contains(lost, w => w.Message == "machine 'box': service 'stubborn' was killed (SIGKILL after 1 s): the counters of the instrumented code it ran are lost (let it exit on its stop signal, or give it a longer stop timeout)");
+        Assert.Equal(3, lost.Count);
 
         var silent = report.Warnings.Where(w => w.Code == CoverageWarning.NoDataCode).Select(w => w.Message).ToList();
         Assert.Contains(silent, m => m.StartsWith("machine 'box': instrumented /nix/store/", StringComparison.Ordinal)
             && m.Contains("-tiny-idle wrote no coverage data", StringComparison.Ordinal));
         Assert.Contains(silent, m => m.Contains("-tiny-denied wrote no coverage data", StringComparison.Ordinal));
+        Assert.Contains(silent, m => m.Contains("-tiny-stubborn wrote no coverage data", StringComparison.Ordinal));
         Assert.DoesNotContain(silent, m => m.Contains("-tiny-user ", StringComparison.Ordinal));
         Assert.Equal(report.Warnings.Select(w => w.ToString()), await File.ReadAllLinesAsync(report.WarningsFile, Ct));
     }
