@@ -1,7 +1,11 @@
-# The client: the host's `svn` (shared /usr) and svnwatch to wait for a commit in the web server's feed.
-{ nixvm, ... }:
-let svnwatch = import ../svnwatch.nix { inherit nixvm; }; in
-import ../host-programs.nix "client" [ "/usr/bin/svn" ] {
+# The client: svn (Debian's from the host, or built from Debian's sources: programs.nix) and
+# svnwatch to wait for a commit in the web server's feed.
+{ nixvm, builds ? null, ... }:
+let
+  svnwatch = import ../svnwatch.nix { inherit nixvm; };
+  programs = import ./programs.nix { inherit builds; };
+in
+import ../host-programs.nix "client" programs.hostFiles.client {
   vlans = [ 1 ];
-  files = svnwatch.onPath;
+  files = svnwatch.onPath // programs.clientFiles;
 }

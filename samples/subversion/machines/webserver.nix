@@ -1,9 +1,12 @@
-# The web server: Debian's Apache with mod_dav_svn (installed on the host by scripts/bootstrap,
-# shared through /usr and /etc) serving a repository created at boot, and svnwatch recording
-# each commit that the repository's post-commit hook hands it.
-{ nixvm, ... }:
-let svnwatch = import ../svnwatch.nix { inherit nixvm; }; in
-import ../host-programs.nix "webserver" [ "/usr/sbin/apache2" "/usr/lib/apache2/modules/mod_dav_svn.so" "/usr/bin/svnadmin" "/usr/bin/svnlook" ] {
+# The web server: Apache with mod_dav_svn serving a repository created at boot, and svnwatch
+# recording each commit that the repository's post-commit hook hands it. Apache and Subversion are
+# Debian's from the host, or built from Debian's sources with coverage (programs.nix).
+{ nixvm, builds ? null, ... }:
+let
+  svnwatch = import ../svnwatch.nix { inherit nixvm; };
+  programs = import ./programs.nix { inherit builds; };
+in
+import ../host-programs.nix "webserver" programs.hostFiles.webserver {
   vlans = [ 1 ];
   # Apache runs as www-data from the start (no root parent to drop privileges): let it bind port 80.
   kernelParams = [ "sysctl.net.ipv4.ip_unprivileged_port_start=80" ];
@@ -15,7 +18,7 @@ import ../host-programs.nix "webserver" [ "/usr/sbin/apache2" "/usr/lib/apache2/
       directories = [ "/run/svnwatch" "/var/lib/svnwatch" ];
       ready = "test -p /run/svnwatch/commits";
     }
-    {
+    ({
       name = "httpd";
       user = "www-data";
       # What Debian's /etc/apache2/envvars sets (it cannot be sourced: it computes names at run time),
@@ -30,15 +33,14 @@ import ../host-programs.nix "webserver" [ "/usr/sbin/apache2" "/usr/lib/apache2/
       command = ''
         svnadmin create /var/lib/svn/repos &&
           ln -s /etc/svnwatch/post-commit /var/lib/svn/repos/hooks/post-commit &&
-          exec apache2 -DFOREGROUND
+          exec ${programs.apache}
       '';
       ready = { http = "http://127.0.0.1/repos/"; };
       logs = [ "/var/log/apache2" ];
-    }
+    } // programs.apacheLimits)
   ];
-  masks = [ "/etc/apache2/sites-enabled/000-default.conf" ];
-  files = svnwatch.onPath // {
-    "/etc/apache2/sites-enabled/svn.conf" = { source = ./svn.conf; };
+  inherit (programs) masks;
+  files = svnwatch.onPath // programs.webserverFiles // {
     "/etc/apache2/svn.htpasswd" = "alice:$apr1$nixvmsvn$5gWj0AF3rH2qcMP4aSZeM.\n";   # alice / secret
     "/etc/svnwatch/post-commit" = { source = ./post-commit; mode = "0755"; };
   };

@@ -13,8 +13,15 @@ static class Commands
     public static Task<Run> NixAsync(params string[] args) =>
         RunAsync(args[0], [.. args[1..], "--option", "substituters", ""], null, TimeSpan.FromMinutes(10));
 
+    /// <summary>A long nix build (e.g. Debian's sources with coverage) at the lowest CPU priority, with its own time limit.</summary>
+    public static Task<Run> NiceNixBuildAsync(TimeSpan timeout, params string[] args) =>
+        RunAsync("nice", ["-n", "19", "nix-build", "--no-out-link", .. args, "--option", "substituters", ""], null, timeout);
+
     public static Task<Run> NixAsync(IDictionary<string, string> environment, params string[] args) =>
-        RunAsync(args[0], [.. args[1..], "--option", "substituters", ""], environment.ToDictionary(e => e.Key, e => (string?)e.Value), TimeSpan.FromMinutes(10));
+        NixAsync(environment, TimeSpan.FromMinutes(10), args);
+
+    static Task<Run> NixAsync(IDictionary<string, string> environment, TimeSpan timeout, string[] args) =>
+        RunAsync(args[0], [.. args[1..], "--option", "substituters", ""], environment.ToDictionary(e => e.Key, e => (string?)e.Value), timeout);
 
     /// <summary>A program on the host, with these variables changed (a null value removes one).</summary>
     public static Task<Run> HostProgramAsync(string program, IEnumerable<string> args, IDictionary<string, string?> environment) =>
@@ -43,7 +50,14 @@ static class Commands
         FreshNixBuildAsync(new Dictionary<string, string>(), args, buildOptions);
 
     /// <summary>The same, with nix-build in an environment (e.g. NIX_SSHOPTS for a remote builder).</summary>
-    public static async Task<Run> FreshNixBuildAsync(IDictionary<string, string> environment, string[] args, params string[] buildOptions)
+    public static Task<Run> FreshNixBuildAsync(IDictionary<string, string> environment, string[] args, params string[] buildOptions) =>
+        FreshNixBuildAsync(environment, TimeSpan.FromMinutes(10), args, buildOptions);
+
+    /// <summary>The same, for a build that may take longer than the usual 10 minutes (e.g. a long test run inside it).</summary>
+    public static Task<Run> FreshNixBuildAsync(TimeSpan timeout, string[] args) =>
+        FreshNixBuildAsync(new Dictionary<string, string>(), timeout, args, []);
+
+    static async Task<Run> FreshNixBuildAsync(IDictionary<string, string> environment, TimeSpan timeout, string[] args, string[] buildOptions)
     {
         var drvs = await NixAsync(["nix-instantiate", .. args]);
         Assert.True(drvs.ExitCode == 0, drvs.Stderr);
@@ -56,7 +70,7 @@ static class Commands
                 Assert.True(deleted.ExitCode == 0, $"cannot delete the earlier result {o} (a GC root such as ./result still holds it?):\n{deleted.Stderr}");
             }
         }
-        return await NixAsync(environment, ["nix-build", "--no-out-link", .. buildOptions, .. args]);
+        return await NixAsync(environment, timeout, ["nix-build", "--no-out-link", .. buildOptions, .. args]);
     }
 
     static async Task<Run> RunAsync(string tool, IEnumerable<string> args, IDictionary<string, string?>? environment, TimeSpan timeout)
