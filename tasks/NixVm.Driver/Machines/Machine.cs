@@ -133,6 +133,9 @@ public sealed partial class Machine
     {
         if (failedReason is { } earlier)
             throw new MachineFailedException(Name, $"it failed earlier (StartAsync boots it again): {earlier}");
+        // QEMU ended unasked while no call waited on it (a panic, a fatal error): failed, not booted again.
+        if (boot is { IsRunning: false } ended)
+            throw await FailAsync(await ended.FailureReasonAsync());
         if (!IsRunning) await BootAsync(ct);
         var current = boot!;
         if (current.Ready) return;

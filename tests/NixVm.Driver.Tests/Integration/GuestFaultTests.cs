@@ -48,6 +48,20 @@ public class GuestFaultTests
     }
 
     [Fact(Timeout = 300_000)]
+    public async Task A_kernel_panic_while_no_call_waits_fails_the_next_call_and_does_not_reboot_the_machine()
+    {
+        await using var network = await TestNetwork.StartAsync(TestNetwork.WebSample, "idle-panic");
+        var client = network["client"];
+
+        await client.SucceedAsync("(sleep 1; echo c > /proc/sysrq-trigger) </dev/null >/dev/null 2>&1 &", ct: Ct);
+        while (client.IsRunning) await Task.Delay(100, Ct);
+
+        var e = await Assert.ThrowsAsync<MachineFailedException>(() => client.ExecuteAsync("echo hello", ct: Ct));
+        Assert.Contains("the guest kernel panicked: sysrq triggered crash", e.Reason);
+        Assert.False(client.IsRunning);   // no silent reboot
+    }
+
+    [Fact(Timeout = 300_000)]
     public async Task A_shell_that_goes_away_or_a_QEMU_that_exits_fails_its_machine_once()
     {
         await using var network = await TestNetwork.StartAsync(TestNetwork.WebSample, "shell-gone-qemu-gone");
