@@ -25,7 +25,7 @@ sealed record BootReport(string Accelerator, string AcceleratorReason, IReadOnly
 
     /// <summary>
     /// For the build output: the assembly network's report in the log directory (<see cref="Describe"/>),
-    /// then one line for the fresh networks (a class's or a test's NetworkFixture) in directories below it.
+    /// then one line for the fresh networks (a class's, a collection's or a test's NetworkFixture) in directories below it.
     /// </summary>
     public static IEnumerable<string> Summarize(string logDirectory)
     {
@@ -37,7 +37,7 @@ sealed record BootReport(string Accelerator, string AcceleratorReason, IReadOnly
         if (shared is null) yield return $"accelerator {fresh[0].Accelerator}: {fresh[0].AcceleratorReason}";
         var ready = fresh.SelectMany(r => r.Machines).Select(m => m.ReadySeconds).Order().ToList();
         var failed = fresh.Where(r => r.Failure is not null).ToList();
-        yield return $"{fresh.Count} fresh network(s) of a class or a test: "
+        yield return $"{fresh.Count} fresh network(s) (per class, collection or test): "
             + (ready.Count > 0 ? $"{ready.Count} machine(s) ready in median {ready[ready.Count / 2]:0.0} s, at most {ready[^1]:0.0} s" : "no machine ready")
             + (failed.Count > 0 ? $"; {failed.Count} did not boot: {failed[0].Failure}" : "");
     }

@@ -36,7 +36,7 @@ public class BootReportTests
         [
             "accelerator tcg: KVM is off",
             "client: ready in 1.0 s (tcg)",
-            "3 fresh network(s) of a class or a test: 4 machine(s) ready in median 0.7 s, at most 0.8 s; 1 did not boot: machine 'client' did not start",
+            "3 fresh network(s) (per class, collection or test): 4 machine(s) ready in median 0.7 s, at most 0.8 s; 1 did not boot: machine 'client' did not start",
         ], BootReport.Summarize(dir.Path));
 
         File.Delete(dir.File(BootReport.FileName));   // no assembly network: the fresh networks' accelerator

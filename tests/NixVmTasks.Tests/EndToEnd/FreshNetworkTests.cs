@@ -4,9 +4,10 @@ using NixVmTasks.Tests.Support;
 namespace NixVmTasks.Tests.EndToEnd;
 
 /// <summary>
-/// NetworkFixture as a class fixture (a fresh network per test class) and created by a test class
-/// itself (a fresh network per test), next to the assembly-wide one, in a fresh project outside the
-/// repository built with the real dotnet CLI: no test sees another class's or test's guest state,
+/// NetworkFixture as a class fixture (a fresh network per test class), a collection fixture, and
+/// created by a test class itself (a fresh network per test), next to the assembly-wide one, in a
+/// fresh project outside the repository built with the real dotnet CLI: no test sees another
+/// class's or test's guest state,
 /// each network logs into a directory of its own, the declared host port is the assembly network's
 /// alone, every network's coverage adds up in one report, and nothing is left afterwards, also of a
 /// class whose test failed and of a test that was cancelled.
@@ -56,6 +57,15 @@ public sealed class FreshNetworkTests(LocalFeed feed)
 
             [Fact]
             public Task Runs_the_tiny_program_without_arguments() => network["webserver"].FailAsync("/usr/local/bin/tiny", ct: Ct);
+        }
+
+        [CollectionDefinition("Own collection")]
+        public class OwnCollection : ICollectionFixture<NetworkFixture>;
+
+        [Collection("Own collection")]
+        public class InOwnCollection(NetworkFixture network) : MarkingTests
+        {
+            protected override NetworkFixture Network => network;
         }
 
         // The assembly's network (WebTests.cs declares it) serves the classes without a fixture of their own.
@@ -122,17 +132,17 @@ public sealed class FreshNetworkTests(LocalFeed feed)
 
         // WebTests 2, the marking classes 2 each, 1 more each for FirstClass and SecondClass, 2 rows of the theory; 2 fail.
         void Shows(string pattern) => Assert.True(Regex.IsMatch(build.Output, pattern), $"no /{pattern}/ in:\n{build}");
-        Shows("NixVm: VM tests: 14 passed, 2 failed, 0 skipped");
+        Shows("NixVm: VM tests: 16 passed, 2 failed, 0 skipped");
         Shows(@"error NIXVM040: VM test failed: FailingClass\.Fails_after_starting_a_process: .*a failing test");
         Shows(@"error NIXVM040: VM test failed: EachTestFresh\.Is_cancelled_while_a_command_runs: ");
-        // The build's summary: the assembly network's machines, then the fresh networks (3 classes, 5 tests) together.
+        // The build's summary: the assembly network's machines, then the fresh networks (3 classes, a collection, 5 tests) together.
         Shows(@"NixVm: webserver: ready in [\d.]+ s");
-        Shows(@"NixVm: 8 fresh network\(s\) of a class or a test: 16 machine\(s\) ready in median [\d.]+ s, at most [\d.]+ s\n");
+        Shows(@"NixVm: 9 fresh network\(s\) \(per class, collection or test\): 18 machine\(s\) ready in median [\d.]+ s, at most [\d.]+ s\n");
         Assert.Equal(2, Regex.Matches(build.Output, @"error NIXVM040: VM test failed: (\w+)\.\w+").Select(m => m.Value).Distinct().Count());
 
         // One network, one boot, per log directory: the assembly's at the top, a class's below it, a test's below its class's.
         var logs = Path.Combine(project.ResultsDirectory, "logs");
-        foreach (var dir in new[] { "", "FirstClass", "SecondClass", "FailingClass", "EachTestFresh/Starts_with_no_marks", "EachTestFresh/Starts_with_no_marks-2",
+        foreach (var dir in new[] { "", "FirstClass", "SecondClass", "FailingClass", "Own_collection", "EachTestFresh/Starts_with_no_marks", "EachTestFresh/Starts_with_no_marks-2",
                      "EachTestFresh/Sees_only_its_own_class_marks", "EachTestFresh/Host_fetches_the_page_through_its_own_port" })
         {
             var driverLog = await File.ReadAllTextAsync(Path.Combine(logs, dir, "driver.log"), TestContext.Current.CancellationToken);
