@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Security.Cryptography;
 using System.Text;
 using NixVm.Driver.Machines;
@@ -90,10 +89,9 @@ public class CommandTests(WebNetworkFixture fixture) : IClassFixture<WebNetworkF
     [Fact(Timeout = 600_000)]
     public async Task A_command_that_outlives_its_timeout_is_killed_with_its_children()
     {
-        var clock = Stopwatch.StartNew();
+        // Not honoured, the command would end after 300 s without an exception.
         var e = await Assert.ThrowsAsync<CommandTimeoutException>(() =>
             Client.ExecuteAsync("echo started; sleep 300 | cat; echo never", TimeSpan.FromSeconds(1), Ct));
-        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(60), "the timeout was not honoured");
         Assert.Equal(("client", TimeSpan.FromSeconds(1)), (e.Machine, e.Timeout));
         Assert.Equal("started\n", e.Partial.Stdout);
         Assert.Equal(137, e.Partial.ExitCode);
