@@ -18,6 +18,18 @@ in rec {
   kernelDirectory = let d = builtins.getEnv contracts.directories.kernelVariable; in
     if d != "" then d else cachedKernelDirectory;
 
+  # Running the compiled tests (contracts.testRun, which RunVmTests renders too) as POSIX shell for
+  # runTests' builder: sets $junit and the positional parameters to dotnet's arguments, from the
+  # builder's $tests, $assembly (a file name in $tests) and $results.
+  testRunShell =
+    let
+      word = t: "\"" + replaceStrings [ "{assembly}" "{junit}" "{results}" "{name}" ]
+        [ "$tests/$assembly" "$junit" "$results" "\${assembly%.dll}" ] (dquoteEscape t) + "\"";
+    in ''
+      junit=${word contracts.testRun.junit}
+      set -- ${concatStringsSep " " (map word contracts.testRun.arguments)}
+    '';
+
   # Quote for a POSIX shell: 'it'\''s'.
   shellEscape = s: "'" + replaceStrings [ "'" ] [ "'\\''" ] (toString s) + "'";
 

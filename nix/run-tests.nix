@@ -70,7 +70,9 @@ else derivation {
     export ${env.snapshots}=0 # a snapshot saved in the sandbox would die with it
     if [ -n "$coverage" ]; then export ${env.coverage}=1 ${env.coverageDirectory}="$results/coverage"; fi
   '';
-  passAsFile = [ "testEnvironment" ];
+  # $junit and dotnet's arguments that run the tests (contracts.json's testRun).
+  testRun = lib.testRunShell;
+  passAsFile = [ "testEnvironment" "testRun" ];
   # A build farm schedules this only on machines that can run VMs (and KVM when demanded).
   requiredSystemFeatures = [ "nixos-test" ] ++ (if requireKvm then [ "kvm" ] else [ ]);
 } // {

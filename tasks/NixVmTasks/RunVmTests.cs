@@ -34,7 +34,7 @@ public sealed class RunVmTests : OwnedToolTask
     /// <summary>JUnit (and TRX) results and the logs directory.</summary>
     [Output] public ITaskItem[] Results { get; private set; } = [];
 
-    string JUnitFile => Path.Combine(ResultsDirectory, Path.GetFileNameWithoutExtension(TestAssembly) + ".junit.xml");
+    string JUnitFile => Contract.TestRun.JUnitFile(TestAssembly, ResultsDirectory);
     string TrxFile => Path.Combine(ResultsDirectory, Path.GetFileNameWithoutExtension(TestAssembly) + ".trx");
     string LogDirectory => Path.Combine(ResultsDirectory, "logs");
     // NetworkFixture's coverage report goes next to the logs; CoverageReport.WarningsFile names this file.
@@ -87,10 +87,8 @@ public sealed class RunVmTests : OwnedToolTask
     protected override string GenerateCommandLineCommands()
     {
         var b = new CommandLineBuilder();
-        b.AppendSwitch("exec");
-        b.AppendFileNameIfNotNull(TestAssembly);
-        b.AppendSwitch("-noColor");
-        b.AppendSwitchIfNotNull("-result-junit ", JUnitFile);
+        foreach (var argument in Contract.TestRun.ArgumentsFor(TestAssembly, ResultsDirectory))
+            b.AppendSwitchIfNotNull("", argument);   // quoted when it needs to be
         if (Trx) b.AppendSwitchIfNotNull("-result-trx ", TrxFile);
         return b.ToString();
     }

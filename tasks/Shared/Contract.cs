@@ -12,6 +12,7 @@ static class Contract
     public static EnvironmentNames Environment => Values.Environment;
     public static GuestStrings Guest => Values.Guest;
     public static DirectoryRules Directories => Values.Directories;
+    public static TestRunRule TestRun => Values.TestRun;
 
     static readonly ContractFile Values = Load();
 
@@ -42,7 +43,7 @@ static class Contract
     }
 }
 
-sealed record ContractFile(EnvironmentNames Environment, DirectoryRules Directories, GuestStrings Guest);
+sealed record ContractFile(EnvironmentNames Environment, DirectoryRules Directories, TestRunRule TestRun, GuestStrings Guest);
 
 /// <summary>Names of the environment variables that pass settings between processes.</summary>
 sealed record EnvironmentNames(string Manifest, string LogDirectory, string Accelerator, string Coverage,
@@ -59,3 +60,21 @@ sealed record DirectoryRules(IReadOnlyList<DirectoryRule> Cache, string KernelVa
 /// <summary>What the guest prints and where it keeps what the host reads.</summary>
 sealed record GuestStrings(string FatalMarker, string ReadyBanner, string BackdoorReady, string ProbeParameter, string ProbeMarker,
     string Exchange, string Shared, string ServiceLogs, string SavedLogs, string CoverageData, string CoverageErrors);
+
+/// <summary>
+/// How the compiled xunit v3 tests run: <c>dotnet</c> with <see cref="Arguments"/>, results in <see cref="JUnit"/>
+/// (templates with {assembly}, {junit}, {results}, {name}); nix/lib.nix renders the same for runTests' builder.
+/// </summary>
+sealed record TestRunRule(IReadOnlyList<string> Arguments, string JUnit)
+{
+    /// <summary>The JUnit file of <paramref name="assembly"/>'s run in <paramref name="results"/> (with or without a trailing /).</summary>
+    public string JUnitFile(string assembly, string results) =>
+        JUnit.Replace("{results}", results.TrimEnd('/')).Replace("{name}", Path.GetFileNameWithoutExtension(assembly));
+
+    /// <summary>dotnet's arguments that run <paramref name="assembly"/> with its results in <paramref name="results"/>.</summary>
+    public IReadOnlyList<string> ArgumentsFor(string assembly, string results)
+    {
+        var junit = JUnitFile(assembly, results);
+        return [.. Arguments.Select(a => a.Replace("{assembly}", assembly).Replace("{junit}", junit))];
+    }
+}

@@ -9,7 +9,7 @@ public class ContractTests
     [Fact]
     public void Every_contract_value_is_set()
     {
-        foreach (var part in new object[] { Contract.Environment, Contract.Guest, Contract.Directories })
+        foreach (var part in new object[] { Contract.Environment, Contract.Guest, Contract.Directories, Contract.TestRun })
             foreach (var p in part.GetType().GetProperties())
                 Assert.False(p.GetValue(part) is null or "", $"{part.GetType().Name}.{p.Name} is missing in nix/contracts.json");
         Assert.NotEmpty(Contract.Directories.Cache);
@@ -62,6 +62,25 @@ public class ContractTests
     {
         Assert.Equal(Contract.Guest.ReadyBanner, await NixAsync(new Dictionary<string, string>(), "contracts.guest.readyBanner"));
         Assert.Equal(Contract.Environment.HostForwards, await NixAsync(new Dictionary<string, string>(), "contracts.environment.hostForwards"));
+    }
+
+    /// <summary>
+    /// contracts.json's testRun as the build renders it (RunVmTests) and as runTests' builder does
+    /// (lib.testRunShell, run here by /bin/sh as the builder sources it): the same dotnet arguments and JUnit file.
+    /// </summary>
+    [Fact(Timeout = 120_000)]
+    public async Task The_test_run_command_is_the_same_in_CSharp_and_Nix()
+    {
+        var shell = await NixAsync(new Dictionary<string, string>(), "testRunShell");
+        var (tests, assembly, results) = ("/nix/store/x-my tests", "My Web.Tests.dll", "/build/the results");
+        var run = await Commands.HostProgramAsync("/bin/sh", ["-c", shell + "printf '%s\\n' \"$junit\" \"$@\""],
+            new Dictionary<string, string?> { ["tests"] = tests, ["assembly"] = assembly, ["results"] = results });
+        Assert.True(run.ExitCode == 0, run.Stderr);
+
+        var junit = Contract.TestRun.JUnitFile(tests + "/" + assembly, results);
+        Assert.Equal("/build/the results/My Web.Tests.junit.xml", junit);
+        Assert.Equal([junit, .. Contract.TestRun.ArgumentsFor(tests + "/" + assembly, results)], run.Stdout.Split('\n'));
+        Assert.Equal(junit, Contract.TestRun.JUnitFile(assembly, results + "/"));   // MSBuild's directories end in /
     }
 
     /// <summary>
