@@ -61,5 +61,6 @@ public sealed record NetworkOptions
     /// <summary>Where the accelerator verdict and the snapshots are cached (default: the cache directory of nix/contracts.json: NIXVM_CACHE_DIR, else ~/.cache/nixvmtasks).</summary>
     public string? CacheDirectory { get; init; }
 
-    internal string ResolvedCacheDirectory => CacheDirectory ?? Contract.CacheDirectory();
+    internal string ResolvedCacheDirectory => CacheDirectory ?? Contract.CacheDirectory()
+        ?? throw new NetworkSetupException($"{Contract.NoCacheDirectory}: set one (or NetworkOptions.CacheDirectory) for the accelerator verdict and the snapshots");
 }

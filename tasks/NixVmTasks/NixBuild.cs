@@ -51,6 +51,12 @@ public sealed class NixBuild : OwnedToolTask
             return false;
         }
         var kernel = Contract.KernelDirectory();
+        if (kernel is null)
+        {
+            Log.Error(ErrorCodes.NoKernel, ProjectFile, 0,
+                $"no guest kernel: {Contract.NoCacheDirectory} and neither is {Contract.Directories.KernelVariable}; set HOME (or {Contract.Directories.KernelVariable} to the kernel's directory)");
+            return false;
+        }
         if (!Directory.Exists(kernel))
         {
             Log.Error(ErrorCodes.NoKernel, ProjectFile, 0,

@@ -24,22 +24,28 @@ static class Contract
             ?? throw new InvalidOperationException("nix/contracts.json is empty");
     }
 
-    /// <summary>The cache directory: the first rule whose variable is set, with its suffix.</summary>
-    public static string CacheDirectory(Func<string, string?>? environment = null)
+    /// <summary>
+    /// The cache directory: the first rule whose variable is set, with its suffix; null when none is
+    /// (each caller reports <see cref="NoCacheDirectory"/> its own way: a doctor check, an MSBuild error, a driver exception).
+    /// </summary>
+    public static string? CacheDirectory(Func<string, string?>? environment = null)
     {
         environment ??= System.Environment.GetEnvironmentVariable;
         foreach (var rule in Directories.Cache)
             if (environment(rule.Variable) is { Length: > 0 } value)
                 return value + rule.Append;
-        throw new InvalidOperationException("no cache directory: none of " + string.Join(", ", Directories.Cache.Select(r => r.Variable)) + " is set");
+        return null;
     }
 
-    /// <summary>The guest kernel (boot/, lib/modules/) that scripts/bootstrap unpacks.</summary>
-    public static string KernelDirectory(Func<string, string?>? environment = null)
+    /// <summary>Why <see cref="CacheDirectory"/> is null (the words of nix/lib.nix's cacheDir).</summary>
+    public static string NoCacheDirectory => "no cache directory: none of " + string.Join(", ", Directories.Cache.Select(r => r.Variable)) + " is set";
+
+    /// <summary>The guest kernel (boot/, lib/modules/) that scripts/bootstrap unpacks; null when neither its variable nor a cache directory is set.</summary>
+    public static string? KernelDirectory(Func<string, string?>? environment = null)
     {
         environment ??= System.Environment.GetEnvironmentVariable;
         return environment(Directories.KernelVariable) is { Length: > 0 } dir ? dir
-            : CacheDirectory(environment) + Directories.KernelBelowCache;
+            : CacheDirectory(environment) is { } cache ? cache + Directories.KernelBelowCache : null;
     }
 }
 

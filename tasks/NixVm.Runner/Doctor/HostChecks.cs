@@ -34,6 +34,7 @@ static class HostChecks
         yield return StaticBinary("/bin/busybox", "busybox-static", "the guests' init and tools");
         yield return StaticBinary("/bin/bash-static", "bash-static", "the guests' root shell");
         yield return NixStore();
+        yield return CacheDirectory();
         yield return Kernel();
         yield return Kvm();
         yield return Program("lcov", "lcov", "NixVmCoverage (native coverage reports)", required: false);
@@ -76,9 +77,16 @@ static class HostChecks
             : new(store, false, "not writable by this user", Fix: "sudo chown -R $(id -u) /nix   # single-user Nix: the builds run as you, without a daemon");
     }
 
+    static HostCheck CacheDirectory() =>
+        Contract.CacheDirectory() is { } dir
+            ? new("cache directory", true, $"{dir} (the guest kernel, the KVM verdict, snapshots)")
+            : new("cache directory", false, Contract.NoCacheDirectory, Fix: "set HOME (or NIXVM_CACHE_DIR to a directory of your choice)");
+
     static HostCheck Kernel()
     {
-        var dir = Contract.KernelDirectory();
+        if (Contract.KernelDirectory() is not { } dir)
+            return new("guest kernel", false, $"nowhere to look: {Contract.Directories.KernelVariable} is not set and there is no cache directory",
+                Fix: $"set HOME, or {Contract.Directories.KernelVariable} to the kernel's directory");
         var modules = Path.Combine(dir, "lib", "modules");
         var versions = Directory.Exists(modules) ? Directory.GetDirectories(modules).Select(Path.GetFileName).ToArray() : [];
         var fix = "scripts/bootstrap of the NixVmTasks repository downloads Debian's generic kernel package (apt-get download, never installed into /boot), "
@@ -104,7 +112,7 @@ static class HostChecks
             return new("KVM", false, $"{kvm} cannot be opened ({e.Message}): guests run under TCG", Required: false,
                 Fix: "sudo usermod -aG kvm $(id -un), then log in again");
         }
-        var verdicts = AcceleratorCache.ForThisHost(Contract.CacheDirectory()).Select(v => $"last probe: {v.Accelerator} ({v.Reason})").Distinct().ToList();
+        var verdicts = (Contract.CacheDirectory() is { } cache ? AcceleratorCache.ForThisHost(cache) : []).Select(v => $"last probe: {v.Accelerator} ({v.Reason})").Distinct().ToList();
         var verdict = verdicts.Count == 0
             ? "not probed yet: the first run boots a test guest under KVM (15 s at most) and caches the verdict"
             : string.Join("; ", verdicts);
@@ -113,7 +121,7 @@ static class HostChecks
 
     static IEnumerable<HostCheck> DiskSpace()
     {
-        var places = new[] { "/nix", Contract.CacheDirectory(), Path.GetTempPath() };
+        var places = new[] { "/nix", Contract.CacheDirectory(), Path.GetTempPath() }.OfType<string>();
         foreach (var group in places.Where(Directory.Exists).GroupBy(p => new DriveInfo(p).RootDirectory.FullName))
         {
             var free = new DriveInfo(group.Key).AvailableFreeSpace;

@@ -99,7 +99,7 @@ public class ContractTests
 
         var run = await Commands.HostProgramAsync(Path.Combine(program, "bin", "coverage-tiny"), ["hello", "host"], environment);
         Assert.Equal("hello, host", run.Stdout);
-        var expected = Path.Combine(Contract.CacheDirectory(environment.GetValueOrDefault), Contract.Directories.HostCoverageData);
+        var expected = Path.Combine(Contract.CacheDirectory(environment.GetValueOrDefault)!, Contract.Directories.HostCoverageData);
         var written = Directory.GetFiles(temp.Path, "*.gcda", SearchOption.AllDirectories);
         Assert.Equal([Path.Combine(expected, program.TrimStart('/'), "lib", "nixvm-coverage", "coverage-tiny", "coverage-tiny.gcda")], written);
     }

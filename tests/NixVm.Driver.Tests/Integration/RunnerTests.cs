@@ -47,7 +47,7 @@ public class RunnerTests
     {
         using var temp = new TempDirectory();
         var environment = ContractTests.EnvironmentBelow(temp.Path, settings);
-        var cache = Contract.CacheDirectory(environment.GetValueOrDefault);
+        var cache = Contract.CacheDirectory(environment.GetValueOrDefault)!;
         await AcceleratorCache.WriteAsync(cache, new() { [AcceleratorCache.Key("qemu@1", "/guest")] = new("tcg", "cached for this test") }, Ct);
 
         var (_, output) = await NixVmRunner.RunAsync(["doctor"], environment);
@@ -56,6 +56,31 @@ public class RunnerTests
         // The verdict is shown when /dev/kvm opens (as root here), else why KVM cannot be used.
         Assert.Contains(KvmOpens() ? "last probe: tcg (cached for this test)" : "/dev/kvm", output);
     }
+
+    /// <summary>
+    /// With none of the cache rules' variables set (env -i: PATH only), doctor reports the missing cache
+    /// directory as a NIXVM080 error and `up` says why it cannot start in one line: no stack trace.
+    /// </summary>
+    [Fact(Timeout = 300_000)]
+    public async Task Without_a_cache_directory_doctor_and_up_say_so_in_one_line()
+    {
+        var manifest = await NixBuild.BuildAsync(TestNetwork.WebSample, "vms");
+
+        var doctor = await WithOnlyPathAsync("doctor");
+        Assert.Equal(1, doctor.ExitCode);
+        Assert.Contains($"nixvm doctor: error NIXVM080: cache directory: {Contract.NoCacheDirectory}; fix: set HOME", doctor.Stdout);
+        Assert.DoesNotContain("Exception", doctor.Stdout + doctor.Stderr);
+
+        var up = await WithOnlyPathAsync("up", "--manifest", manifest, "--accelerator", "tcg");
+        Assert.Equal(1, up.ExitCode);
+        Assert.Equal($"error: {Contract.NoCacheDirectory}: set one (or NetworkOptions.CacheDirectory) for the accelerator verdict and the snapshots",
+            up.Stderr.Trim());
+    }
+
+    /// <summary>nixvm-runner under <c>env -i</c> with PATH alone.</summary>
+    static Task<Commands.Run> WithOnlyPathAsync(params string[] args) =>
+        Commands.HostProgramAsync("env", ["-i", "PATH=" + Environment.GetEnvironmentVariable("PATH"), "dotnet", Path.Combine(AppContext.BaseDirectory, "nixvm-runner.dll"), .. args],
+            new Dictionary<string, string?>());
 
     [Fact(Timeout = 120_000)]
     public async Task Results_names_each_failed_test_and_counts_skipped_tests_as_skipped()
