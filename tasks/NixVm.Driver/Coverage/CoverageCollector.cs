@@ -47,10 +47,11 @@ public static class CoverageCollector
         }
         var survivors = await Task.WhenAll(network.Machines.Where(m => m.IsReady).Select(m => StopInstrumentedProcessesAsync(m, network, ct)));
         var machines = network.Machines.OrderBy(m => m.Name, StringComparer.Ordinal).ToList();
+        var instrumented = machines.ToDictionary(m => m.Name, m => m.Manifest.InstrumentedPaths());   // a file each: read once
         List<CoverageWarning> lost = [.. survivors.SelectMany(w => w),
             .. machines.SelectMany(m => CoverageLosses.ProfilingErrors(m.Name, m.ExchangeDirectory, m.ConsoleText)),
-            .. machines.SelectMany(m => CoverageLosses.KilledServices(m.Name, m.ServiceStopLines, m.Manifest.InstrumentedPaths().Count > 0))];
-        var silent = machines.SelectMany(m => CoverageLosses.SilentPrograms(m.Name, m.Manifest.InstrumentedPaths(), DataDirectory(m))).ToList();
+            .. machines.SelectMany(m => CoverageLosses.KilledServices(m.Name, m.ServiceStopLines, instrumented[m.Name].Count > 0))];
+        var silent = machines.SelectMany(m => CoverageLosses.SilentPrograms(m.Name, instrumented[m.Name], DataDirectory(m))).ToList();
         outputDirectory = Path.GetFullPath(outputDirectory);
         CoverageReport report;
         await ReportGate.WaitAsync(ct);
