@@ -31,6 +31,26 @@ public sealed class BuildErrorTests(LocalFeed feed)
         Assert.Empty(project.LeftoverProcesses());
     }
 
+    /// <summary>
+    /// With none of the cache rules' variables set (no HOME, XDG_CACHE_HOME, NIXVM_CACHE_DIR) nor
+    /// NIXVM_KERNEL_DIR, the kernel check has nowhere to look: one NIXVM022 at the project, no stack trace.
+    /// </summary>
+    [Fact(Timeout = 900_000)]
+    public async Task Without_a_cache_directory_the_build_is_one_NIXVM022_error()
+    {
+        using var project = new TestProject(feed);
+        var build = await project.RunAsync(["build", "-nodeReuse:false", "--disable-build-servers", "-nologo"],
+            new Dictionary<string, string?> { ["HOME"] = null, ["XDG_CACHE_HOME"] = null, ["NIXVM_CACHE_DIR"] = null, ["NIXVM_KERNEL_DIR"] = null });
+
+        Assert.NotEqual(0, build.ExitCode);
+        var errors = build.Output.Split('\n').Where(l => l.Contains(": error ")).Select(l => l.Trim()).Distinct().ToList();
+        var error = Assert.Single(errors);
+        Assert.Equal($"{project.ProjectFile} : error NIXVM022: no guest kernel: no cache directory: none of NIXVM_CACHE_DIR, XDG_CACHE_HOME, HOME is set"
+            + " and neither is NIXVM_KERNEL_DIR; set HOME (or NIXVM_KERNEL_DIR to the kernel's directory)", error);
+        Assert.DoesNotContain("Exception", build.Output);
+        Assert.DoesNotMatch(@"\n\s+at \S+\(", build.Output);
+    }
+
     [Fact(Timeout = 900_000)]
     public async Task A_nix_error_in_a_machine_file_points_at_that_file()
     {
