@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using NixVm.Driver.Manifest;
@@ -48,8 +49,11 @@ public sealed partial class Machine
     /// <summary>Whether QEMU is running and connected to the driver (see <see cref="WaitForReadyAsync"/> for the guest's shell).</summary>
     public bool IsReady => boot is { Connected: true, IsRunning: true };
 
-    /// <summary>Time from QEMU's start to the guest's ready marker, for the latest boot.</summary>
+    /// <summary>Time from the latest start's first QEMU to the guest's ready marker (a first start counts its cold boot and its save).</summary>
     public TimeSpan? BootTime { get; private set; }
+
+    /// <summary>Runs from the latest start, for <see cref="BootTime"/>.</summary>
+    readonly Stopwatch startClock = new();
 
     /// <summary>Guest port → host port on 127.0.0.1, for the declared forwards and those added later.</summary>
     public IReadOnlyDictionary<int, int> ForwardedPorts => forwardedPorts;
@@ -78,6 +82,7 @@ public sealed partial class Machine
     {
         if (IsRunning) return;
         await StopBootAsync();
+        startClock.Restart();
         Directory.CreateDirectory(StateDirectory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
         Directory.CreateDirectory(ExchangeDirectory);
         var env = new Dictionary<string, string?>
@@ -97,19 +102,26 @@ public sealed partial class Machine
             return;
         }
         env["QEMU_KERNEL_PARAMS"] = $"{identity.KernelParameters} {GoAheadPort.KernelParameter}".TrimStart();
-        if (!await TryRestoreAsync(env, identity, ct))
+        if (!await TryRestoreAsync(env, identity, consoleLogged: false, ct))
         {
             await LaunchAsync(env, null, ct);
-            await SaveAtGoAheadPointAsync(identity, ct);
+            await WaitForGoAheadPointAsync(ct);
+            var save = SaveAsync(identity, ct);
+            await StopBootOnFailureAsync(save);
+            if (save.Result) await RunOnFromSnapshotAsync(env, identity, ct);
         }
         await boot!.GoAhead.SendAsync(ct);
     }
 
-    /// <summary>Launches QEMU (loading <paramref name="restoreFrom"/> if given) and waits until it has connected.</summary>
-    async Task LaunchAsync(Dictionary<string, string?> env, Snapshots.Snapshot? restoreFrom, CancellationToken ct)
+    /// <summary>
+    /// Launches QEMU (loading <paramref name="restoreFrom"/> if given) and waits until it has connected.
+    /// <paramref name="consoleLogged"/>: the snapshot's console is in the log already (this start saved it).
+    /// </summary>
+    async Task LaunchAsync(Dictionary<string, string?> env, Snapshots.Snapshot? restoreFrom, CancellationToken ct, bool consoleLogged = false)
     {
-        context.Log.Machine(Name, $"starting {Manifest.StartScript} (accelerator {context.Accelerator}){(restoreFrom is null ? "" : $" from snapshot {restoreFrom.State} (its console up to the go-ahead point replayed)")}");
-        var started = await MachineBoot.LaunchAsync(Name, Manifest.StartScript, StateDirectory, ExchangeDirectory, env, context.Log, restoreFrom);
+        var replayed = restoreFrom is null ? "" : consoleLogged ? $" from snapshot {restoreFrom.State}" : $" from snapshot {restoreFrom.State} (its console up to the go-ahead point replayed)";
+        context.Log.Machine(Name, $"starting {Manifest.StartScript} (accelerator {context.Accelerator}){replayed}");
+        var started = await MachineBoot.LaunchAsync(Name, Manifest.StartScript, StateDirectory, ExchangeDirectory, env, context.Log, restoreFrom, consoleLogged);
         (boot, lastConsole) = (started, started.Console);
         await StopBootOnFailureAsync(started.ConnectAsync(context.Options.BootTimeout, ct));
         context.Log.Machine(Name, $"QEMU running (pid {started.Process.Pid})");
@@ -140,8 +152,8 @@ public sealed partial class Machine
         var current = boot!;
         if (current.Ready) return;
         await StopBootOnFailureAsync(current.WaitForShellAsync(context.Options.BootTimeout, ct));
-        BootTime = current.Elapsed;
-        context.Log.Machine(Name, $"connected to guest root shell ({BootTime.Value.TotalSeconds:0.00} s after QEMU started)");
+        BootTime = startClock.Elapsed;
+        context.Log.Machine(Name, $"connected to guest root shell ({current.Elapsed.TotalSeconds:0.00} s after QEMU started, {BootTime.Value.TotalSeconds:0.00} s after the start began)");
     }
 
     /// <summary>The running boot, for calls that need QEMU's connections.</summary>

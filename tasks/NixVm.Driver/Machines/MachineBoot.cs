@@ -25,7 +25,7 @@ sealed class MachineBoot : IAsyncDisposable
     GoAheadPort? goAhead;
 
     MachineBoot(string machine, string stateDirectory, string exchangeDirectory, NetworkLog log,
-        SocketListeners listeners, Stopwatch clock, ChildProcess process, Snapshots.Snapshot? restoredFrom)
+        SocketListeners listeners, Stopwatch clock, ChildProcess process, Snapshots.Snapshot? restoredFrom, bool consoleLogged)
     {
         this.clock = clock;
         this.machine = machine;
@@ -34,7 +34,7 @@ sealed class MachineBoot : IAsyncDisposable
         this.log = log;
         this.listeners = listeners;
         Process = process;
-        Console = new SerialConsole(machine, process.StandardOutput, process.StandardError, log, restoredFrom?.Console ?? []);
+        Console = new SerialConsole(machine, process.StandardOutput, process.StandardError, log, restoredFrom?.Console ?? [], consoleLogged);
     }
 
     public ChildProcess Process { get; }
@@ -63,10 +63,12 @@ sealed class MachineBoot : IAsyncDisposable
     /// <summary>
     /// Starts QEMU through the machine's start script with the driver's sockets appended. We listen
     /// and QEMU connects (the NixOS order), so nothing the guest prints early is lost.
-    /// <paramref name="restoreFrom"/>: a snapshot to load instead of booting (see <see cref="Snapshots.SnapshotCache"/>).
+    /// <paramref name="restoreFrom"/>: a snapshot to load instead of booting (see <see cref="Snapshots.SnapshotCache"/>);
+    /// <paramref name="consoleLogged"/>: its console is in the log already (it was saved by this start).
     /// </summary>
     public static async Task<MachineBoot> LaunchAsync(string machine, string startScript, string stateDirectory,
-        string exchangeDirectory, IReadOnlyDictionary<string, string?> environment, NetworkLog log, Snapshots.Snapshot? restoreFrom = null)
+        string exchangeDirectory, IReadOnlyDictionary<string, string?> environment, NetworkLog log, Snapshots.Snapshot? restoreFrom = null,
+        bool consoleLogged = false)
     {
         var listeners = new SocketListeners(stateDirectory, "shell", "monitor", "stdout", "stderr", "control", "goahead");
         try
@@ -97,7 +99,7 @@ sealed class MachineBoot : IAsyncDisposable
                 ["-chardev", $"socket,id=nixvm-{socket},path={listeners.Path(socket)}", "-device", $"virtserialport,chardev=nixvm-{socket},name={name}"];
             var clock = Stopwatch.StartNew();
             var process = await ChildProcess.StartAsync(startScript, args, environment, stateDirectory);
-            return new MachineBoot(machine, stateDirectory, exchangeDirectory, log, listeners, clock, process, restoreFrom);
+            return new MachineBoot(machine, stateDirectory, exchangeDirectory, log, listeners, clock, process, restoreFrom, consoleLogged);
         }
         catch
         {

@@ -22,11 +22,12 @@ sealed class SerialConsole
     TaskCompletionSource changed = NewSignal();
     readonly Thread stdoutThread, stderrThread;
 
-    public SerialConsole(string machine, StreamReader stdout, StreamReader stderr, NetworkLog log, IReadOnlyList<string> replayed)
+    /// <summary>Pumps QEMU's stdout and stderr; starts with <paramref name="replayed"/> (a snapshot's console), logged unless <paramref name="replayedLogged"/>.</summary>
+    public SerialConsole(string machine, StreamReader stdout, StreamReader stderr, NetworkLog log, IReadOnlyList<string> replayed, bool replayedLogged)
     {
         this.machine = machine;
         this.log = log;
-        foreach (var line in replayed) OnConsoleLine(line);
+        foreach (var line in replayed) OnConsoleLine(line, logged: replayedLogged);
         stdoutThread = new Thread(() => Pump(stdout, OnConsoleLine)) { IsBackground = true, Name = $"console-{machine}" };
         stderrThread = new Thread(() => Pump(stderr, OnQemuError)) { IsBackground = true, Name = $"qemu-stderr-{machine}" };
         stdoutThread.Start();
@@ -81,10 +82,12 @@ sealed class SerialConsole
         }
     }
 
-    void OnConsoleLine(string line)
+    void OnConsoleLine(string line) => OnConsoleLine(line, logged: false);
+
+    void OnConsoleLine(string line, bool logged)
     {
         line = line.TrimEnd('\r');
-        log.Console(machine, line);
+        if (!logged) log.Console(machine, line);
         lock (gate)
         {
             lines.Add(line);
