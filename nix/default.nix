@@ -24,13 +24,17 @@ let
   firmware = if builtins.pathExists qboot then builtins.path { path = /. + qboot; name = "qboot.rom"; } else null;
   buildMachines = import ./build-vms.nix { inherit kernel busybox bash firmware; };
   # A machine is written as in a NixFile: an attribute set, a function called with { nixvm } (this
-  # library), or the path of a file holding either. Plain attribute sets pass through untouched, so
-  # errors keep pointing at the line that declared the machine.
+  # library), or the path of a file holding either. Only files and functions are replaced by what
+  # they give; every other machine keeps its attribute (`//`), so its errors keep pointing at the
+  # line that declared it (a mapAttrs result has no positions).
   machine = v: let m = if builtins.isPath v then import v else v; in if builtins.isFunction m then m { nixvm = self; } else m;
   buildVms = args:
-    let machines = args.machines or { }; in
-    buildMachines (if builtins.isAttrs machines && !(builtins.all builtins.isAttrs (builtins.attrValues machines))
-      then args // { machines = builtins.mapAttrs (_: machine) machines; } else args);
+    let
+      machines = args.machines or { };
+      resolved = builtins.filter (n: builtins.isPath machines.${n} || builtins.isFunction machines.${n}) (builtins.attrNames machines);
+    in
+    buildMachines (if builtins.isAttrs machines && resolved != [ ]
+      then args // { machines = machines // builtins.listToAttrs (map (n: { name = n; value = machine machines.${n}; }) resolved); } else args);
   # The JSON declaration NixVmTasks writes (obj/<cfg>/nixvm/network.json) as a network.
   fromDeclaration = declaration: import ./from-json.nix { declaration = toString declaration; inherit kernelDir; };
   # The library itself: what `import <this directory> { }` gives.

@@ -21,6 +21,17 @@ public class DeclarationErrorTests
     [InlineData("machines.a.files.\"/tmp/xchg/x\" = \"y\";", "machine 'a': attribute 'files': path '/tmp/xchg/x' is under /tmp/xchg, which is mounted at boot", "019")]
     [InlineData("machines.a.modules = [ \"no_such_module\" ];", "machine 'a': attribute 'modules': kernel", "024")]
     [InlineData("machines = {};", "network 't': no machines declared", "016")]
+    [InlineData("machines = [ ];", "network 't': 'machines' must be an attribute set of machine declarations, got a list", "025")]
+    [InlineData("machines = builtins.listToAttrs (builtins.genList (i: { name = \"m${toString i}\"; value = { }; }) 255);",
+        "network 't': 255 machines declared, at most 254 are supported (node numbers 1..254)", "025")]
+    [InlineData("colour = \"red\"; machines.a = {};", "buildVms: unknown argument 'colour' (allowed: name, machines)", "025")]
+    [InlineData("machines.a = 1;", "machine 'a': the declaration must be an attribute set, got an integer", "017")]
+    [InlineData("machines.a.vlans = 1;", "machine 'a': attribute 'vlans': expected a list, got an integer", "007")]
+    [InlineData("machines.a.forwards = [ { host = 0; guest = 80; } ];", "machine 'a': attribute 'forwards': forward 1: host port 0 is out of range (1..65535)", "011")]
+    [InlineData("machines.a.forwards = [ { host = 8080; guest = 80; protocol = \"sctp\"; } ];",
+        "machine 'a': attribute 'forwards': forward 1: protocol 'sctp' is not \"tcp\" or \"udp\"", "011")]
+    [InlineData("machines.a.forwards = [ 8080 ];", "machine 'a': attribute 'forwards': forward 1 must be { host; guest; protocol ? \"tcp\"; }, got an integer", "011")]
+    [InlineData("machines.a.kernelParams = [ 1 ];", "machine 'a': attribute 'kernelParams': kernel parameters must be single-line strings, got 1", "024")]
     [InlineData("machines.a.services = [ { name = \"s\"; command = \"x\"; user = \"Bad User\"; } ];",
         "machine 'a': attribute 'services': service 's': user 'Bad User' is not a valid account name", "018")]
     [InlineData("machines.a.services = [ { name = \"s\"; command = \"x\"; ready.tcp = 0; } ];",

@@ -82,8 +82,17 @@ public sealed class FreshProjectTests(LocalFeed feed)
     public async Task Up_boots_the_network_in_the_background_and_Down_stops_it()
     {
         using var project = new TestProject(feed);
+        project.WriteProject(project.DefaultItems, """
+              <PropertyGroup>
+                <NixVmUpDependsOn>$(NixVmUpDependsOn);SeedUp</NixVmUpDependsOn>
+              </PropertyGroup>
+              <Target Name="SeedUp"><Message Importance="high" Text="extension: SeedUp" /></Target>
+            """);
         var up = await project.BuildAsync("-t:NixVmUp", "-p:NixVmRunTestsOnBuild=false");
         Assert.True(up.ExitCode == 0, up.ToString());
+        // The project's own target runs after Build, before the network starts.
+        var seeded = up.Output.IndexOf("extension: SeedUp", StringComparison.Ordinal);
+        Assert.True(seeded > up.Output.IndexOf($"{TestProject.Name} -> ", StringComparison.Ordinal) && seeded < up.Output.IndexOf("NixVm: client: ready", StringComparison.Ordinal), up.Output);
         Assert.Matches(@"NixVm: webserver: ready in [\d.]+ s, state \S+, forwards 127\.0\.0\.1:\d+ -> webserver:80", up.Output);
         Assert.Contains("NixVm: client: ready", up.Output);
         Assert.Equal(3, project.LeftoverProcesses().Count(p => p.Contains("qemu-system") || p.Contains("vde_switch")));

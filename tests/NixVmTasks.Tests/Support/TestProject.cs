@@ -54,8 +54,11 @@ public sealed class TestProject : IDisposable
     /// <summary>The seed's machines: webserver (from machines/webserver.nix) and client, with a forward to webserver:80.</summary>
     public string DefaultItems { get; }
 
-    /// <summary>(Re)writes the project file with these items (VirtualMachine… or any other).</summary>
-    public void WriteProject(string items) => File.WriteAllText(ProjectFile, $"""
+    /// <summary>
+    /// (Re)writes the project file with these items (VirtualMachine… or any other) and, after them,
+    /// <paramref name="extra"/>: property groups or targets of the project's own.
+    /// </summary>
+    public void WriteProject(string items, string extra = "") => File.WriteAllText(ProjectFile, $"""
         <Project Sdk="Microsoft.NET.Sdk">
           <PropertyGroup>
             <TargetFramework>net10.0</TargetFramework>
@@ -72,6 +75,7 @@ public sealed class TestProject : IDisposable
           <ItemGroup>
         {items}
           </ItemGroup>
+        {extra}
         </Project>
         """);
 
