@@ -25,6 +25,14 @@ public sealed class BuildErrorTests(LocalFeed feed)
         var noNix = await project.RunAsync(["build", "-nodeReuse:false", "--disable-build-servers"], new Dictionary<string, string?> { ["PATH"] = bin.Path });
         Assert.Contains("error NIXVM020: nix-build was not found on PATH", noNix.Output);
 
+        // NixVmNixBuildPath names nix-build's directory when PATH has none.
+        using var nixBuildOnly = new ToolDirectory("nix-build");
+        using var noNixBuildBin = new ToolDirectory("dotnet", "nix-store", "nix-instantiate", "sh", "bash", "cp", "mkdir", "cat", "ln", "chmod", "cpio", "find", "sort", "sed");
+        var nixBuildPath = await project.RunAsync(["build", "-nodeReuse:false", "--disable-build-servers", "-p:NixVmRunTestsOnBuild=false", "-p:NixVmNixBuildPath=" + nixBuildOnly.Path],
+            new Dictionary<string, string?> { ["PATH"] = noNixBuildBin.Path });
+        Assert.True(nixBuildPath.ExitCode == 0, nixBuildPath.ToString());
+        Assert.Contains("NixVm: built network", nixBuildPath.Output);
+
         using var noQemuBin = new ToolDirectory("dotnet", "nix-build", "nix-store", "nix-instantiate", "sh", "bash", "cp", "mkdir", "cat", "ln", "chmod", "cpio", "find", "sort", "sed");
         var noQemu = await project.RunAsync(["build", "-nodeReuse:false", "--disable-build-servers"], new Dictionary<string, string?> { ["PATH"] = noQemuBin.Path });
         Assert.True(noQemu.Output.Contains("error NIXVM021: qemu-system-x86_64 was not found on PATH"), noQemu.Output);

@@ -55,27 +55,54 @@ public sealed class FreshProjectTests(LocalFeed feed)
         Assert.Empty(project.LeftoverProcesses());
     }
 
+    /// <summary>A VM test that fails (the web server has no admin page) and one that is skipped.</summary>
+    const string Failing = """
+            [Fact]
+            public async Task Server_has_no_admin_page()
+            {
+                var status = await network["client"].ExecuteAsync("wget -qO- http://webserver/admin", ct: TestContext.Current.CancellationToken);
+                Assert.Equal(0, status.ExitCode);
+            }
+
+            [Fact(Skip = "not yet")]
+            public void Server_has_a_status_page() { }
+        """;
+
     [Fact(Timeout = 900_000)]
     public async Task A_failing_vm_test_fails_the_build_with_its_name_and_message()
     {
-        const string failing = """
-                [Fact]
-                public async Task Server_has_no_admin_page()
-                {
-                    var status = await network["client"].ExecuteAsync("wget -qO- http://webserver/admin", ct: TestContext.Current.CancellationToken);
-                    Assert.Equal(0, status.ExitCode);
-                }
-
-                [Fact(Skip = "not yet")]
-                public void Server_has_a_status_page() { }
-            """;
-        using var project = new TestProject(feed, extraTests: failing);
+        using var project = new TestProject(feed, extraTests: Failing);
         var build = await project.BuildAsync();
         Assert.NotEqual(0, build.ExitCode);
         Assert.Matches(@"ExtraTests\.cs\(\d+(,\d+)?\): error NIXVM040: VM test failed: [\w.]*Server_has_no_admin_page: Assert\.Equal\(\) Failure", build.Output);
         Assert.DoesNotContain("Client_fetches_the_page: ", build.Output);
         Assert.Contains("NixVm: VM tests: 2 passed, 1 failed, 1 skipped", build.Output);
         Assert.Empty(project.LeftoverProcesses());
+    }
+
+    [Fact(Timeout = 900_000)]
+    public async Task After_a_failed_run_KeepRunningOnFailure_leaves_the_network_up_until_Down()
+    {
+        using var project = new TestProject(feed, extraTests: Failing);
+        Dotnet.Result build, down;
+        int running;
+        try
+        {
+            build = await project.BuildAsync("-p:NixVmKeepRunningOnFailure=true");
+            running = project.LeftoverProcesses().Count(p => p.Contains("qemu-system") || p.Contains("vde_switch"));
+        }
+        finally
+        {
+            down = await project.BuildAsync("-t:NixVmDown");   // whatever happened: nothing stays up
+        }
+        Assert.NotEqual(0, build.ExitCode);
+        Assert.Contains("error NIXVM040: VM test failed: ", build.Output);
+        Assert.Contains("NixVm: network is up; stop it with: dotnet build -t:NixVmDown", build.Output);
+        Assert.True(running == 3, build.Output);   // two QEMUs and the VLAN's switch
+        Assert.True(down.ExitCode == 0, down.ToString());
+        Assert.Contains("NixVm: network stopped", down.Output);
+        Assert.Empty(project.LeftoverProcesses());
+        Assert.Empty(Directory.EnumerateFileSystemEntries(project.RunDirectory));
     }
 
     [Fact(Timeout = 900_000)]
