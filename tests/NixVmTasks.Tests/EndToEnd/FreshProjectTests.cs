@@ -81,6 +81,31 @@ public sealed class FreshProjectTests(LocalFeed feed)
     }
 
     [Fact(Timeout = 900_000)]
+    public async Task With_NixVmSnapshots_false_the_machines_boot_and_no_snapshot_is_saved()
+    {
+        using var project = new TestProject(feed);
+        var cache = Path.Combine(project.Root, "cache");   // the run's own, so what it saves is seen
+        var environment = new Dictionary<string, string?> { ["NIXVM_CACHE_DIR"] = cache, ["NIXVM_KERNEL_DIR"] = Contract.KernelDirectory() };
+        var snapshots = Path.Combine(cache, "snapshots");
+        Task<Dotnet.Result> Build(params string[] properties) =>
+            project.RunAsync(["build", "-nodeReuse:false", "--disable-build-servers", "-nologo", "-p:NixVmAccelerator=tcg", .. properties], environment);
+
+        var off = await Build("-p:NixVmSnapshots=false");
+        Assert.True(off.ExitCode == 0, off.ToString());
+        Assert.Contains("NixVm: VM tests: 2 passed, 0 failed, 0 skipped", off.Output);
+        Assert.False(Directory.Exists(snapshots) && Directory.EnumerateFileSystemEntries(snapshots).Any(), "a snapshot was saved with NixVmSnapshots=false");
+
+        // On (the default), the same run saves them in that cache. NixVmSnapshots changes how the machines
+        // start, not what the tests see, so it is no input of the test run: changed test code reruns it.
+        await File.AppendAllTextAsync(project.TestFile, "\n// again\n", Ct);
+        var on = await Build();
+        Assert.True(on.ExitCode == 0, on.ToString());
+        Assert.Contains("NixVm: VM tests: 2 passed, 0 failed, 0 skipped", on.Output);
+        Assert.NotEmpty(Directory.EnumerateFileSystemEntries(snapshots));
+        Assert.Empty(project.LeftoverProcesses());
+    }
+
+    [Fact(Timeout = 900_000)]
     public async Task After_a_failed_run_KeepRunningOnFailure_leaves_the_network_up_until_Down()
     {
         using var project = new TestProject(feed, extraTests: Failing);

@@ -62,6 +62,12 @@ public sealed class ServiceProjectTests(LocalFeed feed)
         Assert.DoesNotContain("NixVm: built network", last);   // the same published files: the images stay
         Assert.False(await Published());
         Assert.True(await Published("-p:NixVmServicePublishProperties=InvariantGlobalization=true"));
+
+        // NixVmServiceConfiguration (Release by default) is the publish's configuration: the artifacts' folder names it.
+        var builds = Path.Combine(services, "api", "artifacts", "bin", "Api");
+        Assert.Equal(["release"], Directory.GetDirectories(builds).Select(Path.GetFileName));
+        Assert.True(await Published("-p:NixVmServicePublishProperties=InvariantGlobalization=true", "-p:NixVmServiceConfiguration=Debug"));
+        Assert.Contains("debug", Directory.GetDirectories(builds).Select(Path.GetFileName));
     }
 
     [Fact(Timeout = 900_000)]
