@@ -164,6 +164,21 @@ public class CommandTests(WebNetworkFixture fixture) : IClassFixture<WebNetworkF
         Assert.Contains("nope", e.Message);
         Assert.Equal("echo nope >&2; false", e.Command);
         await Client.WaitForConsoleTextAsync(Contract.Guest.ReadyBanner, TimeSpan.FromSeconds(5), Ct);
+
+        await Client.SucceedAsync("touch /tmp/going; (sleep 1; rm /tmp/going) >/dev/null 2>&1 &", ct: Ct);
+        await Client.WaitUntilFailsAsync("test -e /tmp/going", TimeSpan.FromSeconds(60), Ct);
+        var stays = await Assert.ThrowsAsync<MachineTimeoutException>(() => Client.WaitUntilFailsAsync("true", TimeSpan.FromSeconds(2), Ct));
+        Assert.Equal("true", stays.Command);
+    }
+
+    [Fact(Timeout = 600_000)]
+    public async Task Text_sent_to_the_console_is_read_from_the_guests_serial_port()
+    {
+        // The console is a terminal (a line at a time); what is typed before the reader opens it waits in its buffer.
+        await Client.SucceedAsync("(read -r line </dev/ttyS0; echo \"$line\" >/tmp/typed.part; mv /tmp/typed.part /tmp/typed) >/dev/null 2>&1 &", ct: Ct);
+        await Client.SendConsoleAsync("typed on the console\n", Ct);
+        await Client.WaitForFileAsync("/tmp/typed", TimeSpan.FromSeconds(60), Ct);
+        Assert.Equal("typed on the console\n", await Client.SucceedAsync("cat /tmp/typed", ct: Ct));
     }
 
     [Fact(Timeout = 600_000)]

@@ -43,6 +43,22 @@ public class ServiceStopTests
     }
 
     [Fact(Timeout = 600_000)]
+    public async Task Rebooting_a_machine_stops_its_services_first_and_boots_it_fresh()
+    {
+        await using var network = await TestNetwork.StartAsync(TestNetwork.Case("services"), "services-reboot");
+        var alpha = network["alpha"];
+        await alpha.SucceedAsync("touch /tmp/marker", ct: Ct);
+        await alpha.RebootAsync(Ct);
+        var logs = network.Options.LogDirectory!;
+        Assert.Contains("alpha: services: owned: stopped", await File.ReadAllTextAsync(Path.Combine(logs, "driver.log"), Ct));
+        Assert.Equal("started\n", await File.ReadAllTextAsync(Path.Combine(logs, "alpha", "var", "log", "owned", "owned.log"), Ct));
+        // Up again, as after a boot: a fresh root file system, and the services ran (the last one is ready).
+        Assert.True(alpha.IsRunning);
+        await alpha.FailAsync("test -e /tmp/marker", ct: Ct);
+        await alpha.SucceedAsync("test -e /var/lib/owned/facts", ct: Ct);
+    }
+
+    [Fact(Timeout = 600_000)]
     public async Task Disposing_the_network_stops_the_services_and_copies_their_logs()
     {
         string logs;
