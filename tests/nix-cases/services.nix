@@ -21,7 +21,7 @@
             trap 'echo owned >>/tmp/stop-order; exit 0' TERM
             echo started >/var/log/owned/owned.log
             sleep 1
-            { id -un; id -gn; pwd; echo "$GREETING"; echo "$HOME"; } >facts
+            { id -un; id -gn; pwd; echo "$GREETING"; echo "$HOME $USER $LOGNAME"; } >facts
             while :; do sleep 1 & wait $!; done
           '';
           ready = { command = "test -e /var/lib/owned/facts"; };

@@ -12,8 +12,8 @@ public class ServiceTests(ServicesNetworkFixture fixture) : IClassFixture<Servic
     [Fact(Timeout = 600_000)]
     public async Task A_service_runs_as_its_user_with_its_environment_in_its_working_directory()
     {
-        // facts: user, group, working directory, $GREETING, $HOME as the service saw them
-        Assert.Equal("svc\nsvc\n/var/lib/owned\nhello 'world'\n/home/svc\n", await Alpha.SucceedAsync("cat /var/lib/owned/facts", ct: Ct));
+        // facts: user, group, working directory, $GREETING, $HOME $USER $LOGNAME as the service saw them
+        Assert.Equal("svc\nsvc\n/var/lib/owned\nhello 'world'\n/home/svc svc svc\n", await Alpha.SucceedAsync("cat /var/lib/owned/facts", ct: Ct));
         Assert.Equal("svc svc\n", await Alpha.SucceedAsync("ps -eo user=,group=,args= | grep '[o]wned.run' | awk '{ print $1, $2 }' | sort -u", ct: Ct));
         // a group that is not the user's own
         Assert.Equal("www-data svc\n", await Alpha.SucceedAsync("ps -eo user=,group=,args= | grep '[h]ttpd -f -p 8080' | awk '{ print $1, $2 }'", ct: Ct));

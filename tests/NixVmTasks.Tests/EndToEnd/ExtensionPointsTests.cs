@@ -5,7 +5,7 @@ namespace NixVmTasks.Tests.EndToEnd;
 
 /// <summary>
 /// What a project adds around the VM tests: its own targets in the extension points, the test run's
-/// output items, a TRX file, and NIXVM060 when coverage is on but the run collected none. The
+/// output items, a TRX file, a network name of its own, and NIXVM060 when coverage is on but the run collected none. The
 /// project's one test uses no network, so nothing boots: the build's own steps are under test.
 /// </summary>
 public sealed class ExtensionPointsTests(LocalFeed feed)
@@ -41,8 +41,9 @@ public sealed class ExtensionPointsTests(LocalFeed feed)
         project.WriteProject(project.DefaultItems, Extensions);
         await File.WriteAllTextAsync(project.TestFile, HostTest, TestContext.Current.CancellationToken);
 
-        var build = await project.BuildAsync("-p:NixVmTrx=true");
+        var build = await project.BuildAsync("-p:NixVmTrx=true", "-p:NixVmNetworkName=shop");
         Assert.True(build.ExitCode == 0, build.ToString());
+        Assert.Contains("NixVm: built network 'shop'", build.Output);   // NixVmNetworkName, the project's name by default
         var lines = build.Output.Split('\n').Select(l => l.Trim()).ToList();
         int At(string start)
         {
@@ -63,7 +64,7 @@ public sealed class ExtensionPointsTests(LocalFeed feed)
         Assert.EndsWith("Runs_on_the_host", result.Attribute("testName")!.Value);
         Assert.Equal("Passed", result.Attribute("outcome")!.Value);
 
-        var coverage = await project.BuildAsync("-p:NixVmTrx=true", "-p:NixVmCoverage=true");
+        var coverage = await project.BuildAsync("-p:NixVmTrx=true", "-p:NixVmNetworkName=shop", "-p:NixVmCoverage=true");
         Assert.True(coverage.ExitCode == 0, coverage.ToString());
         Assert.Contains("NixVm: VM tests: 1 passed, 0 failed, 0 skipped", coverage.Output);
         Assert.Contains($"{TestProject.Name}.csproj : warning NIXVM060: NixVmCoverage=true but the test run collected no coverage", coverage.Output);

@@ -160,6 +160,21 @@ public sealed class FreshProjectTests(LocalFeed feed)
         Assert.Contains("NixVm: no network is up", (await project.BuildAsync("-t:NixVmDown")).Output);
     }
 
+    [Fact(Timeout = 900_000)]
+    public async Task Up_of_a_network_that_does_not_boot_is_NIXVM051_with_the_guests_reason()
+    {
+        using var project = new TestProject(feed);
+        await File.WriteAllTextAsync(project.MachineFile,
+            "{\n  services = [ { name = \"broken\"; command = \"echo broken on purpose; exit 3\"; } ];\n}\n", Ct);
+        var up = await project.BuildAsync("-t:NixVmUp", "-p:NixVmRunTestsOnBuild=false");
+        Assert.NotEqual(0, up.ExitCode);
+        Assert.Contains($"{TestProject.Name}.csproj : error NIXVM051: the network did not come up: ", up.Output);
+        Assert.Contains("service 'broken' exited with status 3", up.Output);
+        Assert.Contains("broken on purpose", await File.ReadAllTextAsync(Path.Combine(project.ResultsDirectory, "up-logs", "webserver.log"), Ct));
+        Assert.Empty(project.LeftoverProcesses());
+        Assert.Empty(Directory.EnumerateFileSystemEntries(project.RunDirectory));
+    }
+
     [Fact(Timeout = 1_800_000)]
     public async Task Dotnet_test_runs_the_vm_tests_once_and_ide_builds_boot_nothing()
     {
