@@ -73,27 +73,37 @@ sealed class NoOpBuildBenchmark(TextWriter output)
         return clock.Elapsed.TotalSeconds;
     }
 
-    internal static Task DotnetAsync(string directory, CancellationToken ct, params string[] args) => DotnetAsync(directory, null, ct, args);
+    internal static Task<DotnetRun> DotnetAsync(string directory, CancellationToken ct, params string[] args) => DotnetAsync(directory, null, ct, args);
 
-    /// <summary>dotnet with these environment variables added; throws with its output when it fails.</summary>
-    /// <summary>Runs <c>dotnet</c> (failing with its output if it fails) and returns its peak RSS in MiB (VmHWM, read every 50 ms).</summary>
-    internal static async Task<double> DotnetAsync(string directory, IReadOnlyDictionary<string, string?>? env, CancellationToken ct, params string[] args)
+    /// <summary>
+    /// Runs <c>dotnet</c> with these environment variables added (failing with its output if it fails) and
+    /// returns its peak RSS (VmHWM, read every 50 ms) and its CPU (see <see cref="DotnetRun"/>).
+    /// </summary>
+    internal static async Task<DotnetRun> DotnetAsync(string directory, IReadOnlyDictionary<string, string?>? env, CancellationToken ct, params string[] args)
     {
         var psi = new ProcessStartInfo("dotnet", args) { WorkingDirectory = directory, RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var (k, v) in env ?? new Dictionary<string, string?>()) psi.Environment[k] = v;
+        var cpuBefore = ChildrenCpu.Seconds();
         using var p = Process.Start(psi)!;
         var stdout = p.StandardOutput.ReadToEndAsync(ct);
         var stderr = p.StandardError.ReadToEndAsync(ct);
         var exited = p.WaitForExitAsync(ct);
-        double peak = 0;
+        double peak = 0, ownCpu = 0;
         while (!exited.IsCompleted)
         {
-            try { peak = Math.Max(peak, Benchmarks.StatusMiB(p.Id, "VmHWM")); }
+            try { (peak, ownCpu) = (Math.Max(peak, Benchmarks.StatusMiB(p.Id, "VmHWM")), Benchmarks.CpuSeconds(p.Id)); }
             catch (Exception e) when (e is IOException or InvalidOperationException) { } // it has just exited
             await Task.WhenAny(exited, Task.Delay(50, ct));
         }
         await exited;
         if (p.ExitCode != 0) throw new InvalidOperationException($"dotnet {string.Join(' ', args)} failed in {directory}:\n{await stdout}{await stderr}");
-        return peak;
+        return new DotnetRun(peak, ChildrenCpu.Seconds() - cpuBefore, ownCpu);
     }
 }
+
+/// <summary>
+/// One run of <c>dotnet</c>: its peak RSS in MiB; the CPU seconds of its whole process tree (itself and
+/// every child it waited for: QEMU, switches, compilers); and of the dotnet process alone (read every
+/// 50 ms, so up to its last 50 ms are missing).
+/// </summary>
+readonly record struct DotnetRun(double PeakMiB, double CpuSeconds, double OwnCpuSeconds);

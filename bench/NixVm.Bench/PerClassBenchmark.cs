@@ -40,30 +40,33 @@ sealed class PerClassBenchmark(TextWriter output)
             ];
             output.WriteLine($"per-class suite: {Classes} classes x 3 tests on 2 machines, test process wall time, {rounds} runs of each variant, alternating ({string.Join(" / ", variants.Select(v => v.Name))})");
             foreach (var v in variants) await RunSuiteAsync(v, env, ct);   // warm-up: snapshots saved, files cached
-            var times = variants.ToDictionary(v => v, _ => new List<double>());
-            var peaks = variants.ToDictionary(v => v, _ => new List<double>());
+            var runs = variants.ToDictionary(v => v, _ => new List<SuiteRun>());
             for (var i = 0; i < rounds; i++)
             {
-                foreach (var v in variants)
-                {
-                    var (seconds, peak) = await RunSuiteAsync(v, env, ct);
-                    times[v].Add(seconds);
-                    peaks[v].Add(peak);
-                }
-                output.WriteLine($"  run {i + 1}: {string.Join(" / ", variants.Select(v => $"{times[v][i]:0.0}"))} s   load {VirtualNetwork.HostLoad()}");
+                foreach (var v in variants) runs[v].Add(await RunSuiteAsync(v, env, ct));
+                output.WriteLine($"  run {i + 1}: {string.Join(" / ", variants.Select(v => $"{runs[v][i].Seconds:0.0}"))} s   load {VirtualNetwork.HostLoad()}");
             }
 
-            var baseline = Stats.Median(times[variants[0]]);
-
+            double Median(Variant v, Func<SuiteRun, double> figure) => Stats.Median(runs[v].Select(figure).ToList());
+            var cores = Environment.ProcessorCount;
+            var baseline = Median(variants[0], r => r.Seconds);
             foreach (var v in variants)
             {
-                var median = Stats.Median(times[v]);
+                var median = Median(v, r => r.Seconds);
                 var ratio = v == variants[0] ? "" : $"   {median / baseline:0.00}x the shared network" + (v == variants[1] ? " (target <= 1.50x)" : "");
-                output.WriteLine($"  {v.Name}: median {median:0.00} s [{Stats.Format(times[v])}]{ratio}");
+                output.WriteLine($"  {v.Name}: median {median:0.00} s [{Stats.Format(runs[v].Select(r => r.Seconds))}]{ratio}");
                 var memoryTarget = v == variants[0] ? " (target <= 100 MiB with two machines running)" : "";
-                output.WriteLine($"    test process peak RSS: median {Stats.Median(peaks[v]):0} MiB [{string.Join(" ", peaks[v].Select(p => p.ToString("0")))}]{memoryTarget}");
+                output.WriteLine($"    test process peak RSS: median {Median(v, r => r.PeakMiB):0} MiB [{string.Join(" ", runs[v].Select(r => r.PeakMiB.ToString("0")))}]{memoryTarget}");
+                var cpu = Median(v, r => r.CpuSeconds);
+                output.WriteLine($"    CPU: median {cpu:0.00} s (QEMU and the other children {Median(v, r => r.CpuSeconds - r.OwnCpuSeconds):0.00} s, the test process {Median(v, r => r.OwnCpuSeconds):0.00} s)"
+                    + $" = {cpu / cores:0.00} s on {cores} cores, {cpu / cores / median:0%} of the wall time");
             }
-            output.WriteLine($"  each fresh network adds {(Stats.Median(times[variants[1]]) - baseline) / Classes:0.00} s to the default run (start, its services' stop, teardown)");
+            var fresh = variants[1];
+            output.WriteLine($"  each fresh network adds {(Median(fresh, r => r.Seconds) - baseline) / Classes:0.00} s to the default run (start, its services' stop, teardown)"
+                + $" and {(Median(fresh, r => r.CpuSeconds) - Median(variants[0], r => r.CpuSeconds)) / Classes:0.00} s of CPU");
+            // No schedule runs the suite faster than its CPU spread over every core, even on an idle host.
+            var floor = Median(fresh, r => r.CpuSeconds) / cores;
+            output.WriteLine($"  CPU-bound floor of the default's ratio: {floor / baseline:0.00}x (its CPU on {cores} cores, {floor:0.00} s, against the shared network's wall time; measured {Median(fresh, r => r.Seconds) / baseline:0.00}x)");
             var left = Leftovers.Processes(run).Count + Directory.GetFileSystemEntries(run).Length;
             output.WriteLine($"  left behind after all runs: {left} processes or state directories   load {VirtualNetwork.HostLoad()}");
         }
@@ -74,15 +77,18 @@ sealed class PerClassBenchmark(TextWriter output)
         }
     }
 
-    /// <summary>One run of the suite's test executable (as RunVmTests runs it): its wall time and peak RSS. Every test must pass.</summary>
-    static async Task<(double Seconds, double PeakMiB)> RunSuiteAsync(Variant v, IReadOnlyDictionary<string, string?> env, CancellationToken ct)
+    /// <summary>One run of the suite's test executable (as RunVmTests runs it). Every test must pass.</summary>
+    static async Task<SuiteRun> RunSuiteAsync(Variant v, IReadOnlyDictionary<string, string?> env, CancellationToken ct)
     {
         var assembly = Path.Combine(v.Suite, "bin", "Release", "net10.0", Path.GetFileName(v.Suite) + ".dll");
         var snapshots = new Dictionary<string, string?>(env) { [Contract.Environment.Snapshots] = v.Snapshots ? "1" : "0" };
         var clock = Stopwatch.StartNew();
-        var peak = await NoOpBuildBenchmark.DotnetAsync(v.Suite, snapshots, ct, ["exec", assembly, "-noColor", .. v.Arguments]);
-        return (clock.Elapsed.TotalSeconds, peak);
+        var run = await NoOpBuildBenchmark.DotnetAsync(v.Suite, snapshots, ct, ["exec", assembly, "-noColor", .. v.Arguments]);
+        return new SuiteRun(clock.Elapsed.TotalSeconds, run.PeakMiB, run.CpuSeconds, run.OwnCpuSeconds);
     }
+
+    /// <summary>A run's wall time, the test process's peak RSS in MiB, and the CPU seconds of the test process with its children and alone.</summary>
+    readonly record struct SuiteRun(double Seconds, double PeakMiB, double CpuSeconds, double OwnCpuSeconds);
 
     /// <summary>A test project with <see cref="Classes"/> classes of three tests each, declaring the web server and client.</summary>
     static string Suite(string root, string name, string version, string assemblyFixture, string classFixture)
