@@ -27,6 +27,7 @@ public class NetworkFixture : IAsyncLifetime
 {
     VirtualNetwork? network;
     string? coverageDirectory;
+    bool isFresh;
 
     /// <summary>The running network.</summary>
     /// <exception cref="InvalidOperationException">The fixture has not been initialized, or its network failed to start.</exception>
@@ -46,6 +47,7 @@ public class NetworkFixture : IAsyncLifetime
     {
         var settings = NixVmSettings.Load();
         var scope = FixtureScope.Current();
+        isFresh = scope.IsFresh;
         var options = Configure(new NetworkOptions
         {
             Accelerator = settings.Accelerator,
@@ -69,30 +71,49 @@ public class NetworkFixture : IAsyncLifetime
 
     /// <summary>
     /// Stops the services (failures are logged), collects coverage when it is on, and stops the
-    /// network.
+    /// network. A fresh network (class, collection or test) without coverage stops in the background:
+    /// the next class starts meanwhile, and the test process waits for it before it exits.
     /// </summary>
     /// <exception cref="CoverageException">lcov could not merge or render the coverage report.</exception>
     public async ValueTask DisposeAsync()
     {
-        if (network is not null)
+        if (network is { } stopping)
         {
-            // Not the test's token: a cancelled or timed-out test still leaves its coverage and logs
-            // (each step here has a timeout of its own).
-            var ct = CancellationToken.None;
-            try
-            {
-                // Services stop first: a program writes its coverage data when it exits.
-                try { await network.StopServicesAsync(ct); }
-                catch (NixVmException e)
-                {
-                    network.Log.Driver($"could not stop the services: {e.Message}"); // collect what exists
-                }
-                if (coverageDirectory is not null)
-                    Coverage = await CoverageCollector.CollectAsync(network, coverageDirectory, ct);
-            }
-            finally { await network.DisposeAsync(); }
+            if (isFresh && coverageDirectory is null) BackgroundTeardowns.Start(() => StopInBackgroundAsync(stopping));
+            else await StopAsync(stopping);
         }
         GC.SuppressFinalize(this);
+    }
+
+    async Task StopAsync(VirtualNetwork stopping)
+    {
+        // Not the test's token: a cancelled or timed-out test still leaves its coverage and logs
+        // (each step here has a timeout of its own).
+        var ct = CancellationToken.None;
+        try
+        {
+            // Services stop first: a program writes its coverage data when it exits.
+            try { await stopping.StopServicesAsync(ct); }
+            catch (NixVmException e)
+            {
+                stopping.Log.Driver($"could not stop the services: {e.Message}"); // collect what exists
+            }
+            if (coverageDirectory is not null)
+                Coverage = await CoverageCollector.CollectAsync(stopping, coverageDirectory, ct);
+        }
+        finally { await stopping.DisposeAsync(); }
+    }
+
+    /// <summary>No test is left to fail: what goes wrong goes to the network's log and the test process's stderr.</summary>
+    async Task StopInBackgroundAsync(VirtualNetwork stopping)
+    {
+        try { await StopAsync(stopping); }
+        catch (Exception e)
+        {
+            var message = $"network '{stopping.Manifest.Name}' ({stopping.Options.LogDirectory ?? "no log directory"}) did not stop cleanly: {e.Message}";
+            stopping.Log.Driver(message);
+            await Console.Error.WriteLineAsync("NixVm: " + message);
+        }
     }
 
     static string CoverageDirectory(NixVmSettings settings) =>
