@@ -10,7 +10,8 @@ namespace NixVmTasks.Tests.EndToEnd;
 /// class's or test's guest state,
 /// each network logs into a directory of its own, the declared host port is the assembly network's
 /// alone, every network's coverage adds up in one report, and nothing is left afterwards, also of a
-/// class whose test failed and of a test that was cancelled.
+/// class whose test failed and of a test that was cancelled. Without coverage a class's network
+/// stops in the background, and the test process waits for it before it exits.
 /// </summary>
 public sealed class FreshNetworkTests(LocalFeed feed)
 {
@@ -164,4 +165,63 @@ public sealed class FreshNetworkTests(LocalFeed feed)
         Assert.Empty(project.LeftoverProcesses());
         Assert.Empty(Directory.EnumerateFileSystemEntries(project.RunDirectory));
     }
+
+    const string OneClassAtATime = """
+        using NixVm.Driver.Xunit;
+        using Xunit;
+
+        [assembly: Xunit.v3.Parallelization(Mode = Xunit.Sdk.ParallelMode.None)]
+
+        public class FirstClass(NetworkFixture network) : IClassFixture<NetworkFixture>
+        {
+            [Fact]
+            public Task Runs_a_command() => network["webserver"].SucceedAsync("true", ct: TestContext.Current.CancellationToken);
+        }
+
+        public class SecondClass(NetworkFixture network) : IClassFixture<NetworkFixture>
+        {
+            [Fact]
+            public Task Runs_a_command() => network["webserver"].SucceedAsync("true", ct: TestContext.Current.CancellationToken);
+        }
+        """;
+
+    [Fact(Timeout = 1_800_000)]
+    public async Task A_class_network_stops_while_the_next_class_starts_and_the_run_waits_for_it()
+    {
+        using var project = new TestProject(feed);
+        File.WriteAllText(project.TestFile, OneClassAtATime);
+        // A service whose stop command takes 3 s: each network's stop outlasts the next class's start and the end of the run.
+        File.WriteAllText(project.MachineFile, """
+            {
+              services = [ {
+                name = "slow";
+                command = "echo $$ > /tmp/slow.pid; exec sleep 100000";
+                stop = { command = "sleep 3; echo stopping slowly; kill $(cat /tmp/slow.pid)"; timeout = 60; };
+              } ];
+            }
+            """);
+
+        var build = await project.BuildAsync("-p:NixVmCoverage=false");
+
+        Assert.True(Regex.IsMatch(build.Output, "NixVm: VM tests: 2 passed, 0 failed, 0 skipped"), build.ToString());
+        var logs = Path.Combine(project.ResultsDirectory, "logs");
+        var spans = new List<(TimeSpan Start, TimeSpan Stop)>();
+        foreach (var dir in new[] { "FirstClass", "SecondClass" })
+        {
+            var driverLog = await File.ReadAllTextAsync(Path.Combine(logs, dir, "driver.log"), TestContext.Current.CancellationToken);
+            Assert.EndsWith("network stopped\n", driverLog);
+            Assert.Contains("webserver: services: slow: stopped", driverLog);
+            Assert.Contains("stopping slowly", await File.ReadAllTextAsync(Path.Combine(logs, dir, "webserver.slow.log"), TestContext.Current.CancellationToken));
+            spans.Add((Stamp(driverLog, "network '"), Stamp(driverLog, "network stopped")));
+        }
+        // The classes ran one at a time, yet their networks overlapped: the second started before the first had stopped.
+        Assert.True(spans.Max(s => s.Start) < spans.Min(s => s.Stop), string.Join("; ", spans));
+
+        Assert.Empty(project.LeftoverProcesses());
+        Assert.Empty(Directory.EnumerateFileSystemEntries(project.RunDirectory));
+    }
+
+    /// <summary>The time stamp of the driver.log line that holds <paramref name="text"/>.</summary>
+    static TimeSpan Stamp(string driverLog, string text) =>
+        TimeSpan.Parse(driverLog.Split('\n').First(l => l.Contains(text, StringComparison.Ordinal))[..12], System.Globalization.CultureInfo.InvariantCulture);
 }
