@@ -72,6 +72,7 @@
     };
     machines.beta = {
       vlans = [ 2 ];
+      modules = [ "vxlan" ]; # needs udp_tunnel and ip6_udp_tunnel (modules.dep)
     };
   };
 }

@@ -53,6 +53,14 @@ public class ServiceTests(ServicesNetworkFixture fixture) : IClassFixture<Servic
     }
 
     [Fact(Timeout = 600_000)]
+    public async Task A_declared_kernel_module_is_loaded_with_its_dependencies()
+    {
+        Assert.Equal("ip6_udp_tunnel\nudp_tunnel\nvxlan\n",
+            await Beta.SucceedAsync("for m in ip6_udp_tunnel udp_tunnel vxlan; do test -d /sys/module/$m && echo $m; done", ct: Ct));
+        await Alpha.FailAsync("test -d /sys/module/vxlan", ct: Ct);   // not declared there
+    }
+
+    [Fact(Timeout = 600_000)]
     public async Task A_name_resolves_to_an_address_on_a_VLAN_both_machines_share()
     {
         // alpha is on VLANs 1 and 2 (node 1), beta on VLAN 2 only (node 2).
