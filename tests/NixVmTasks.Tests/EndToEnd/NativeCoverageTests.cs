@@ -34,6 +34,11 @@ public sealed class NativeCoverageTests(LocalFeed feed)
               files."/usr/local/bin/idle" = command "idle";
             }
             """);
+        project.WriteProject(project.DefaultItems, """
+              <Target Name="ShowReports" AfterTargets="NixVmCoverageReport">
+                <Message Importance="high" Text="report: %(NixVmCoverageReport.Format) %(NixVmCoverageReport.Scope) %(NixVmCoverageReport.Machine) %(NixVmCoverageReport.Identity)" />
+              </Target>
+            """);
 
         var build = await project.BuildAsync("-p:NixVmCoverage=true");
         Assert.True(build.ExitCode == 0, build.ToString());
@@ -45,6 +50,13 @@ public sealed class NativeCoverageTests(LocalFeed feed)
         Assert.Matches($@"{TestProject.Name}\.csproj : warning NIXVM065: machine 'webserver': instrumented /nix/store/[0-9a-z]{{32}}-idle wrote no coverage data", build.Output);
         Assert.DoesNotContain("-hook wrote no coverage data", build.Output);
         Assert.DoesNotContain("NIXVM064", build.Output);
+        // The output items name the report's files for later targets.
+        var coverage = Path.Combine(project.ResultsDirectory, "coverage");
+        string? Report(string item) => Regex.Match(build.Output, $@"report: {item} (\S+)") is { Success: true } m
+            ? Path.GetFullPath(m.Groups[1].Value, project.ProjectDirectory) : null;
+        Assert.Equal(Path.Combine(coverage, "machines", "webserver.info"), Report("Lcov Machine webserver"));
+        Assert.Equal(Path.Combine(coverage, "merged.info"), Report("Lcov Native "));
+        Assert.Equal(Path.Combine(coverage, "html", "index.html"), Report("Html Native "));
         Assert.Empty(project.LeftoverProcesses());
     }
 }
