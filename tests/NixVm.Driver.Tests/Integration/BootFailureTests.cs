@@ -15,9 +15,13 @@ public class BootFailureTests
         Assert.Equal("broken", e.Machine);
         // The service's own exit is the reason, not "did not … within" the boot timeout: reported at once.
         Assert.Contains("service 'doomed' exited with status 3", e.Reason);
-        Assert.Contains("last lines of doomed.log:\nabout to fail", e.Reason); // the end of its log
-        Assert.Contains("nixvm: service doomed exited with status 3; the last lines of /tmp/xchg/services/doomed.log:\nabout to fail", network["broken"].ConsoleText);
-        Assert.Equal("about to fail\n", await File.ReadAllTextAsync(Path.Combine(network.Options.LogDirectory!, "broken.doomed.log"), Ct));
+        // The end of its log: its last 20 lines (of 26).
+        var last20 = string.Join("", Enumerable.Range(7, 19).Select(i => $"line {i}\n")) + "about to fail";
+        Assert.Contains("last lines of doomed.log:\n" + last20, e.Reason);
+        Assert.DoesNotContain("line 6\n", e.Reason);
+        Assert.Contains("nixvm: service doomed exited with status 3; the last lines of /tmp/xchg/services/doomed.log:\n" + last20, network["broken"].ConsoleText);
+        Assert.Equal(string.Join("", Enumerable.Range(1, 6).Select(i => $"line {i}\n")) + last20 + "\n",
+            await File.ReadAllTextAsync(Path.Combine(network.Options.LogDirectory!, "broken.doomed.log"), Ct));
         Assert.Equal("why\n", await File.ReadAllTextAsync(Path.Combine(network.Options.LogDirectory!, "broken", "tmp", "doomed-notes"), Ct));
         Assert.False(network["broken"].IsRunning);
         var again = await Assert.ThrowsAsync<MachineFailedException>(() => network["broken"].ExecuteAsync("true", ct: Ct));
