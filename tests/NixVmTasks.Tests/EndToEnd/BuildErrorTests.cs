@@ -78,6 +78,7 @@ public sealed class BuildErrorTests(LocalFeed feed)
     [Theory(Timeout = 900_000)]
     [InlineData("-p:NixVmBackend=docker", "NIXVM013: NixVmBackend 'docker' is not known")]
     [InlineData("-p:NixVmCoverage=maybe", "NIXVM026: NixVmCoverage 'maybe' is not a boolean ('true' or 'false')")]
+    [InlineData("-p:NixVmSnapshots=never", "NIXVM026: NixVmSnapshots 'never' is not a boolean ('true' or 'false')")]
     [InlineData("-p:NixVmTimeoutSeconds=soon", "NIXVM026: NixVmTimeoutSeconds 'soon' is not a whole number of seconds")]
     public async Task Properties_are_checked_before_anything_is_compiled(string property, string error)
     {
