@@ -46,6 +46,12 @@ public class PublishedAssemblyServiceTests
                     workingDirectory = "/srv/hello";
                     ready = "grep -q hello /tmp/xchg/services/hello.log";
                     readyTimeout = 120;
+                  } {
+                    # no workingDirectory: a .NET service starts in its store copy (its content root)
+                    name = "plain";
+                    dotnet = { publishDir = {{publish}}; assembly = "Hello.dll"; };
+                    ready = "grep -q hello /tmp/xchg/services/plain.log";
+                    readyTimeout = 120;
                   } ];
                 };
               };
@@ -57,7 +63,8 @@ public class PublishedAssemblyServiceTests
         Assert.Equal("hello from app in /srv/hello with [a b|it's]\n", await app.SucceedAsync("cat /tmp/xchg/services/hello.log", ct: Ct));
         // The published output runs from its copy in the store, named after the service.
         Assert.Matches(@"^/usr/bin/dotnet /nix/store/[a-z0-9]{32}-nixvm-service-hello/Hello\.dll a b it's\n$",
-            await app.SucceedAsync("ps -eo args= | grep '[H]ello.dll'", ct: Ct));
+            await app.SucceedAsync("ps -eo args= | grep '[H]ello.dll a b'", ct: Ct));
+        Assert.Matches(@"^hello from root in /nix/store/[a-z0-9]{32}-nixvm-service-plain with \[\]\n$", await app.SucceedAsync("cat /tmp/xchg/services/plain.log", ct: Ct));
 
         await network.StopServicesAsync(Ct);
         Assert.Equal("hello from app in /srv/hello with [a b|it's]\nstopping\n",
