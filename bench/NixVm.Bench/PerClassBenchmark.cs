@@ -62,7 +62,7 @@ sealed class PerClassBenchmark(TextWriter output)
                     + $" = {cpu / cores:0.00} s on {cores} cores, {cpu / cores / median:0%} of the wall time");
             }
             var fresh = variants[1];
-            output.WriteLine($"  each fresh network adds {(Median(fresh, r => r.Seconds) - baseline) / Classes:0.00} s to the default run (start, its services' stop, teardown)"
+            output.WriteLine($"  each fresh network adds {(Median(fresh, r => r.Seconds) - baseline) / Classes:0.00} s to the default run"
                 + $" and {(Median(fresh, r => r.CpuSeconds) - Median(variants[0], r => r.CpuSeconds)) / Classes:0.00} s of CPU");
             // No schedule runs the suite faster than its CPU spread over every core, even on an idle host.
             var floor = Median(fresh, r => r.CpuSeconds) / cores;
