@@ -21,7 +21,8 @@ namespace NixVm.Driver.Xunit;
 /// directory), then, with NIXVM_COVERAGE=1 (the build's NixVmCoverage=true), collects the machines'
 /// coverage into NIXVM_COVERAGE_DIR, else <c>coverage/</c> beside the build's log directory (the
 /// build's results directory) — every network of the test run adds to the same report (see
-/// <see cref="CoverageCollector.CollectAsync"/>) — then stops the machines.
+/// <see cref="CoverageCollector.CollectAsync"/>) — then stops the machines. Without coverage a fresh
+/// network does all of this in the background (see <see cref="DisposeAsync"/>).
 /// </summary>
 public class NetworkFixture : IAsyncLifetime
 {
