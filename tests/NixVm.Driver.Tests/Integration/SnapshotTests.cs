@@ -118,6 +118,21 @@ public class SnapshotTests
         Assert.Contains("nixvm: ready", restored["m1"].ConsoleText);
     }
 
+    /// <summary>A cache where no snapshot can be written (here its <c>snapshots</c> is a file): the machine boots, says why, and runs.</summary>
+    [Fact(Timeout = 900_000)]
+    public async Task A_cache_that_cannot_be_written_means_a_cold_boot()
+    {
+        using var cache = new TempDirectory();
+        File.WriteAllText(Path.Combine(cache.Path, "snapshots"), "not a directory");
+        using var log = new Logged(cache.Path);
+        var vms = await NixBuild.BuildAsync(TestNetwork.Case("idle"), "vms");
+        await using var network = await StartAsync(vms, log.Options("snapshot-unwritable"));
+        Assert.Contains(log.Of("m1"), l => l.Contains("could not save a snapshot") && l.Contains("the next start boots cold too"));
+        Assert.DoesNotContain(log.Of("m1"), l => l.Contains(": restored ("));
+        Assert.Equal("m1", (await network["m1"].SucceedAsync("cat /proc/sys/kernel/hostname", ct: Ct)).Trim());
+        Assert.Equal("not a directory", File.ReadAllText(Path.Combine(cache.Path, "snapshots")));
+    }
+
     [Fact(Timeout = 900_000)]
     public async Task A_foreign_or_broken_snapshot_is_never_used()
     {
