@@ -111,10 +111,10 @@ sealed class Benchmarks(TextWriter output)
         var target = (n, how) switch { (4, "cold") => " (target <= 2.5x)", (4, "restored") => " (target <= 1.5x)", _ => "" };
         var ratio = single.TryGetValue(how, out var s) ? $", {wall / s:0.00}x one machine{target}" : "";
         output.WriteLine($"{n} machine(s) started together ({how}): all ready in {wall:0.00} s{ratio}; {rss:0} MiB RSS per idle machine   load {VirtualNetwork.HostLoad()}");
+        if (n == 1 || !single.ContainsKey(how)) return;
         // The machines' QEMU CPU to ready spread over the host's cores: no start can be faster than that.
         var floor = cpu / Math.Min(n, Environment.ProcessorCount);
-        if (n > 1 && single.TryGetValue(how, out var one))
-            output.WriteLine($"  their QEMU CPU to ready: {cpu:0.00} s in all; on {Environment.ProcessorCount} cores that alone takes {floor:0.00} s = {floor / one:0.00}x one machine (the floor of the ratio above)");
+        output.WriteLine($"  their QEMU CPU to ready: {cpu:0.00} s in all; on {Environment.ProcessorCount} cores that alone takes {floor:0.00} s = {floor / s:0.00}x one machine (the floor of the ratio above)");
     }
 
     /// <summary>Snapshots off unless a cache directory of the run's own is given.</summary>

@@ -66,24 +66,21 @@ sealed class NoOpBuildBenchmark(TextWriter output)
         File.WriteAllText(Path.Combine(dir, "Greeter.cs"), "public static class Greeter { public static string Greet() => \"hello\"; }");
     }
 
-    static async Task<double> TimeAsync(string project, CancellationToken ct)
-    {
-        var clock = Stopwatch.StartNew();
-        await DotnetAsync(project, ct, "build", "--no-restore");
-        return clock.Elapsed.TotalSeconds;
-    }
+    static async Task<double> TimeAsync(string project, CancellationToken ct) =>
+        (await DotnetAsync(project, ct, "build", "--no-restore")).Seconds;
 
     internal static Task<DotnetRun> DotnetAsync(string directory, CancellationToken ct, params string[] args) => DotnetAsync(directory, null, ct, args);
 
     /// <summary>
     /// Runs <c>dotnet</c> with these environment variables added (failing with its output if it fails) and
-    /// returns its peak RSS (VmHWM, read every 50 ms) and its CPU (see <see cref="DotnetRun"/>).
+    /// returns its wall time, peak RSS (VmHWM, read every 50 ms) and CPU (see <see cref="DotnetRun"/>).
     /// </summary>
     internal static async Task<DotnetRun> DotnetAsync(string directory, IReadOnlyDictionary<string, string?>? env, CancellationToken ct, params string[] args)
     {
         var psi = new ProcessStartInfo("dotnet", args) { WorkingDirectory = directory, RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var (k, v) in env ?? new Dictionary<string, string?>()) psi.Environment[k] = v;
         var cpuBefore = ChildrenCpu.Seconds();
+        var clock = Stopwatch.StartNew();
         using var p = Process.Start(psi)!;
         var stdout = p.StandardOutput.ReadToEndAsync(ct);
         var stderr = p.StandardError.ReadToEndAsync(ct);
@@ -96,14 +93,15 @@ sealed class NoOpBuildBenchmark(TextWriter output)
             await Task.WhenAny(exited, Task.Delay(50, ct));
         }
         await exited;
+        var seconds = clock.Elapsed.TotalSeconds;
         if (p.ExitCode != 0) throw new InvalidOperationException($"dotnet {string.Join(' ', args)} failed in {directory}:\n{await stdout}{await stderr}");
-        return new DotnetRun(peak, ChildrenCpu.Seconds() - cpuBefore, ownCpu);
+        return new DotnetRun(seconds, peak, ChildrenCpu.Seconds() - cpuBefore, ownCpu);
     }
 }
 
 /// <summary>
-/// One run of <c>dotnet</c>: its peak RSS in MiB; the CPU seconds of its whole process tree (itself and
-/// every child it waited for: QEMU, switches, compilers); and of the dotnet process alone (read every
-/// 50 ms, so up to its last 50 ms are missing).
+/// One run of <c>dotnet</c>: its wall time in seconds; its peak RSS in MiB; the CPU seconds of its whole
+/// process tree (itself and every child it waited for: QEMU, switches, compilers); and of the dotnet
+/// process alone (read every 50 ms, so up to its last 50 ms are missing).
 /// </summary>
-readonly record struct DotnetRun(double PeakMiB, double CpuSeconds, double OwnCpuSeconds);
+readonly record struct DotnetRun(double Seconds, double PeakMiB, double CpuSeconds, double OwnCpuSeconds);

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using NixVm.Driver;
 using NixVm.Shared;
 
@@ -40,14 +39,14 @@ sealed class PerClassBenchmark(TextWriter output)
             ];
             output.WriteLine($"per-class suite: {Classes} classes x 3 tests on 2 machines, test process wall time, {rounds} runs of each variant, alternating ({string.Join(" / ", variants.Select(v => v.Name))})");
             foreach (var v in variants) await RunSuiteAsync(v, env, ct);   // warm-up: snapshots saved, files cached
-            var runs = variants.ToDictionary(v => v, _ => new List<SuiteRun>());
+            var runs = variants.ToDictionary(v => v, _ => new List<DotnetRun>());
             for (var i = 0; i < rounds; i++)
             {
                 foreach (var v in variants) runs[v].Add(await RunSuiteAsync(v, env, ct));
                 output.WriteLine($"  run {i + 1}: {string.Join(" / ", variants.Select(v => $"{runs[v][i].Seconds:0.0}"))} s   load {VirtualNetwork.HostLoad()}");
             }
 
-            double Median(Variant v, Func<SuiteRun, double> figure) => Stats.Median(runs[v].Select(figure).ToList());
+            double Median(Variant v, Func<DotnetRun, double> figure) => Stats.Median(runs[v].Select(figure).ToList());
             var cores = Environment.ProcessorCount;
             var baseline = Median(variants[0], r => r.Seconds);
             foreach (var v in variants)
@@ -78,17 +77,12 @@ sealed class PerClassBenchmark(TextWriter output)
     }
 
     /// <summary>One run of the suite's test executable (as RunVmTests runs it). Every test must pass.</summary>
-    static async Task<SuiteRun> RunSuiteAsync(Variant v, IReadOnlyDictionary<string, string?> env, CancellationToken ct)
+    static Task<DotnetRun> RunSuiteAsync(Variant v, IReadOnlyDictionary<string, string?> env, CancellationToken ct)
     {
         var assembly = Path.Combine(v.Suite, "bin", "Release", "net10.0", Path.GetFileName(v.Suite) + ".dll");
         var snapshots = new Dictionary<string, string?>(env) { [Contract.Environment.Snapshots] = v.Snapshots ? "1" : "0" };
-        var clock = Stopwatch.StartNew();
-        var run = await NoOpBuildBenchmark.DotnetAsync(v.Suite, snapshots, ct, ["exec", assembly, "-noColor", .. v.Arguments]);
-        return new SuiteRun(clock.Elapsed.TotalSeconds, run.PeakMiB, run.CpuSeconds, run.OwnCpuSeconds);
+        return NoOpBuildBenchmark.DotnetAsync(v.Suite, snapshots, ct, ["exec", assembly, "-noColor", .. v.Arguments]);
     }
-
-    /// <summary>A run's wall time, the test process's peak RSS in MiB, and the CPU seconds of the test process with its children and alone.</summary>
-    readonly record struct SuiteRun(double Seconds, double PeakMiB, double CpuSeconds, double OwnCpuSeconds);
 
     /// <summary>A test project with <see cref="Classes"/> classes of three tests each, declaring the web server and client.</summary>
     static string Suite(string root, string name, string version, string assemblyFixture, string classFixture)
