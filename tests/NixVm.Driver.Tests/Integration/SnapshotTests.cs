@@ -65,13 +65,30 @@ public class SnapshotTests
         using var log = new Logged(cache.Path);
         var vms = await NixBuild.BuildAsync(TestNetwork.WebSample, "vms");
 
-        await using (var booted = await StartAsync(vms, log.Options("snapshot-cold")))
+        // When the client's save was logged, on a clock started as the network's start began.
+        var clock = new System.Diagnostics.Stopwatch();
+        TimeSpan? savedAt = null;
+        var logged = log.Options("snapshot-cold");
+        var toLog = logged.LogSink!;
+        var cold = logged with
         {
+            LogSink = line =>
+            {
+                if (line.StartsWith("client: saved at its go-ahead point", StringComparison.Ordinal)) savedAt ??= clock.Elapsed;
+                toLog(line);
+            },
+        };
+        await using (var booted = await VirtualNetwork.CreateAsync(vms, cold, Ct))
+        {
+            clock.Start();
+            await booted.StartAllAsync(Ct);
             // The first start boots, saves, then runs on from its snapshot like every later start.
             var client = log.Of("client");
             var saved = Array.FindIndex(client, l => l.Contains("saved at its go-ahead point"));
             Assert.True(saved >= 0, "the client saved no snapshot");
             Assert.Contains(client.Skip(saved), l => l.Contains(": restored ("));
+            // Its ready time counts from its cold boot: it ends after the save, not from the restored QEMU's start.
+            Assert.True(booted["client"].BootTime > savedAt, $"the client's ready time {booted["client"].BootTime} leaves out its boot and save (saved at {savedAt})");
             await AssertLooksBootedAsync(booted, "client");
         }
         log.Dispose();
